@@ -1,0 +1,137 @@
+"""Engines, sessions and the column types every table shares."""
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Integer, String, event
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.types import TypeDecorator
+
+# SQLite only auto-increments an "INTEGER PRIMARY KEY"; PostgreSQL gets 64-bit keys for big tables.
+BigIntKey = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every engine (SQLite stores naive UTC text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not accepted; pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def enum_type(enum_cls: type[Enum]) -> SAEnum:
+    """Store an enum as its value in a VARCHAR (no native PG enum types to migrate)."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def short_string(length: int = 200) -> String:
+    return String(length)
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the URL forms operators paste and pick the async driver for them."""
+    parsed = make_url(url)
+    driver = parsed.drivername
+    if driver in ("postgresql", "postgres", "postgresql+psycopg2"):
+        parsed = parsed.set(drivername="postgresql+asyncpg")
+    elif driver == "sqlite":
+        parsed = parsed.set(drivername="sqlite+aiosqlite")
+    return parsed.render_as_string(hide_password=False)
+
+
+def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    url = normalize_database_url(url)
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            from pathlib import Path
+
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+    else:
+        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+    engine = create_async_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # pragma: no cover - driver hook
+        cursor = dbapi_connection.cursor()
+        # WAL lets readers run while one writer commits; foreign keys are off by default in SQLite.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class RequestSession:
+    """One database session shared by every loader of a request.
+
+    GraphQL resolves fields concurrently, but an AsyncSession runs one statement at a time,
+    so statements are serialised here instead of opening a connection per loader.
+    """
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+        self._lock = asyncio.Lock()
+
+    async def execute(self, statement: Any, params: Any = None) -> Any:
+        async with self._lock:
+            return await self._session.execute(statement, params)
+
+    async def all(self, statement: Any, params: Any = None) -> Sequence[Any]:
+        return (await self.execute(statement, params)).all()
+
+    async def scalars(self, statement: Any, params: Any = None) -> Sequence[Any]:
+        return (await self.execute(statement, params)).scalars().all()
+
+    async def scalar(self, statement: Any, params: Any = None) -> Any:
+        return (await self.execute(statement, params)).scalar()
+
+    @property
+    def raw(self) -> AsyncSession:
+        return self._session
+
+
+@asynccontextmanager
+async def request_session(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[RequestSession]:
+    async with factory() as session:
+        yield RequestSession(session)

@@ -1,0 +1,55 @@
+"""SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
+
+from domain.models.activity import ContactChannelDaily, MessageEvent
+from domain.models.catalog import (
+    Company,
+    ContactList,
+    ContactListMember,
+    ContactTag,
+    Department,
+    Flow,
+    FlowEnrolment,
+    Group,
+    GroupMember,
+    Segment,
+    Tag,
+)
+from domain.models.channels import ChannelSubscription
+from domain.models.contact import Contact, ContactTombstone
+from domain.models.conversations import Conversation, ConversationTurn
+from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
+from domain.models.items import ContactItem, Item, ItemInteraction
+from domain.models.support import Note, NpsResponse, Ticket
+from domain.models.workspace import ApiKey, User, Workspace
+
+__all__ = [
+    "ApiKey",
+    "ChannelSubscription",
+    "Company",
+    "Contact",
+    "ContactChannelDaily",
+    "ContactItem",
+    "ContactList",
+    "ContactListMember",
+    "ContactTag",
+    "ContactTombstone",
+    "Conversation",
+    "ConversationTurn",
+    "CustomFieldDefinition",
+    "CustomFieldValue",
+    "Department",
+    "Flow",
+    "FlowEnrolment",
+    "Group",
+    "GroupMember",
+    "Item",
+    "ItemInteraction",
+    "MessageEvent",
+    "Note",
+    "NpsResponse",
+    "Segment",
+    "Tag",
+    "Ticket",
+    "User",
+    "Workspace",
+]

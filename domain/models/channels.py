@@ -1,0 +1,29 @@
+"""A contact's address and subscription on each messaging channel."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.db import UtcDateTime, enum_type
+from domain.enums import Channel, MessageEventType, SubscriptionStatus
+
+
+class ChannelSubscription(SQLModel, table=True):
+    __tablename__ = "channel_subscription"
+    __table_args__ = (UniqueConstraint("contact_id", "channel", name="uq_channel_subscription"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    channel: Channel = Field(sa_column=Column(enum_type(Channel), nullable=False))
+    address: str = Field(sa_type=String(320))
+    status: SubscriptionStatus = Field(sa_column=Column(enum_type(SubscriptionStatus), nullable=False))
+    changed_at: datetime = Field(sa_type=UtcDateTime)
+    reason: str | None = Field(default=None, sa_type=String(500))
+    changed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # Rollup kept on write: the latest message event on this channel.
+    last_event_type: MessageEventType | None = Field(
+        default=None, sa_column=Column(enum_type(MessageEventType), nullable=True)
+    )
+    last_event_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -1,0 +1,44 @@
+"""Tenants, their users and the API keys that act as those users."""
+
+from datetime import datetime
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from domain.db import UtcDateTime, enum_type
+from domain.enums import Role
+
+
+class Workspace(SQLModel, table=True):
+    __tablename__ = "workspace"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200))
+    slug: str = Field(sa_type=String(100), unique=True)
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    name: str = Field(sa_type=String(200))
+    email: str = Field(sa_type=String(320))
+    role: Role = Field(sa_column=Column(enum_type(Role), nullable=False))
+    created_at: datetime = Field(sa_type=UtcDateTime)
+
+
+class ApiKey(SQLModel, table=True):
+    """Only a SHA-256 of the key is stored; the key itself is shown once, when minted."""
+
+    __tablename__ = "api_key"
+
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    key_hash: str = Field(sa_type=String(64), unique=True)
+    prefix: str = Field(sa_type=String(16))
+    label: str = Field(default="", sa_type=String(200))
+    created_at: datetime = Field(sa_type=UtcDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

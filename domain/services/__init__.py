@@ -1,0 +1,1 @@
+"""Services: the rules of the contact domain. Each takes a Principal and keyword arguments."""
