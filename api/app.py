@@ -1,0 +1,103 @@
+"""The Starlette application: GraphQL at /graphql (with GraphiQL in a browser) and health checks."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+from strawberry.asgi import GraphQL
+
+from api import graphiql
+from api.context import Context
+from api.loaders import Loaders
+from api.schema import schema
+from domain.clock import Clock, SystemClock
+from domain.db import RequestSession, create_engine, session_factory
+from domain.services.auth import authenticate
+from domain.settings import Settings, get_settings
+
+
+def _bearer_key(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return key.strip() or None
+
+
+class RapportGraphQL(GraphQL[Context, None]):
+    """Strawberry's ASGI app with one database session per request and API-key authentication."""
+
+    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, **kwargs: Any) -> None:
+        super().__init__(schema, **kwargs)
+        self._sessions = sessions
+        self._clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        async with self._sessions() as session:
+            scope.setdefault("state", {})["session"] = RequestSession(session)
+            await super().__call__(scope, receive, send)
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        session: RequestSession = request.state.session
+        principal = await authenticate(session=session.raw, key=_bearer_key(request))
+        context = Context(request=request, response=response, session=session, clock=self._clock, principal=principal)
+        if principal is not None:
+            context.loaders = Loaders(session=session, principal=principal, now=context.now)
+        return context
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        page = graphiql.graphiql_page()
+        if page is None:
+            return await super().render_graphql_ide(request)
+        return HTMLResponse(page)
+
+
+def create_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, engine: AsyncEngine | None = None
+) -> Starlette:
+    """Build the app; tests pass their own engine and a fixed clock."""
+    settings = settings or get_settings()
+    owns_engine = engine is None
+    engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
+    sessions = session_factory(engine)
+    graphql_app = RapportGraphQL(sessions=sessions, clock=clock or SystemClock())
+
+    async def live(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(_: Request) -> Response:
+        try:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
+            return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    routes: list[BaseRoute] = [
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/health/live", live),
+        Route("/health/ready", ready),
+    ]
+    assets = graphiql.assets_route()
+    if assets is not None:
+        routes.append(assets)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            await engine.dispose()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.engine = engine
+    return app

@@ -1,0 +1,35 @@
+"""What every resolver sees: the caller, the request's database session, its loaders and the clock."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from domain.clock import Clock
+from domain.db import RequestSession
+from domain.policies import Principal
+
+
+@dataclass
+class Context:
+    request: Any
+    response: Any
+    session: RequestSession
+    clock: Clock
+    principal: Principal | None
+    loaders: Any = None
+    # "Now" is read once per request, so every field of one response agrees on it.
+    now: datetime = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.now = self.clock.now()
+
+    @property
+    def caller(self) -> Principal:
+        """The authenticated principal (the authentication extension guarantees there is one)."""
+        assert self.principal is not None, "resolvers run only for authenticated requests"
+        return self.principal
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,200 @@
+"""The Query root: thin resolvers that parse arguments, call one service and map the result."""
+
+from typing import Any
+
+import strawberry
+from sqlalchemy import ColumnElement
+
+from api.context import Info
+from api.errors import domain_errors_as_graphql
+from api.ids import parse_global_id, parse_typed_id
+from api.types.catalog import (
+    Company,
+    ContactList,
+    Department,
+    Flow,
+    Group,
+    Segment,
+    Tag,
+    User,
+    Viewer,
+    Workspace,
+)
+from api.types.contact import Contact
+from api.types.inputs import ContactFilter, ContactOrder, to_query
+from api.types.node import Connection, Edge, Node, PageInfo, page_info
+from api.types.profile import ActivityEvent, Item, Note
+from domain import filters, models
+from domain.errors import InvalidInput
+from domain.services import catalog as catalog_service
+from domain.services import contacts as contacts_service
+
+MAX_SEARCH_LENGTH = 200
+
+
+@strawberry.type
+class ContactConnection:
+    conditions: strawberry.Private[list[ColumnElement[bool]] | None]
+    page_info: PageInfo
+    edges: list[Edge[Contact]]
+
+    @strawberry.field(description="How many contacts match the filter and search (all pages).")
+    async def total_count(self, info: Info) -> int:
+        return await contacts_service.count_contacts(
+            session=info.context.session, principal=info.context.caller, conditions=self.conditions
+        )
+
+
+@strawberry.type(description="Contacts per engagement status; `discarded` includes `suspended`.")
+class ContactStatusCounts:
+    total: int
+    new: int
+    frequent: int
+    dormant: int
+    expired: int
+    inactive: int
+    discarded: int
+    suspended: int
+
+
+def _search(search: str | None) -> str | None:
+    if search is not None and len(search) > MAX_SEARCH_LENGTH:
+        raise InvalidInput(f"`search` is limited to {MAX_SEARCH_LENGTH} characters", field="search")
+    return search
+
+
+# Node types that are plain workspace rows: global id type name -> (table, mapper).
+_NODE_ROWS: dict[str, tuple[Any, Any]] = {
+    "Company": (models.Company, Company.from_row),
+    "Department": (models.Department, Department.from_row),
+    "Tag": (models.Tag, Tag.from_row),
+    "ContactList": (models.ContactList, ContactList.from_row),
+    "Group": (models.Group, Group.from_row),
+    "Segment": (models.Segment, Segment.from_row),
+    "Flow": (models.Flow, Flow.from_row),
+    "User": (models.User, User.from_row),
+    "Note": (models.Note, Note.from_row),
+    "ActivityEvent": (models.MessageEvent, ActivityEvent.from_row),
+    "Item": (models.Item, Item.from_row),
+}
+
+
+def _catalog_connection(page: Any, mapper: Any, after: str | None) -> Connection[Any]:
+    return Connection(
+        total_count=page.total_count or 0,
+        page_info=page_info(page.cursors, page.has_next_page, after is not None),
+        edges=[Edge(cursor=c, node=mapper(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+    )
+
+
+async def _catalog(info: Info, model: Any, mapper: Any, first: int, after: str | None) -> Connection[Any]:
+    with domain_errors_as_graphql():
+        page = await catalog_service.list_by_name(
+            session=info.context.session, principal=info.context.caller, model=model, first=first, after=after
+        )
+    return _catalog_connection(page, mapper, after)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="One contact of your workspace by id; null if there is none.")
+    async def contact(self, info: Info, id: strawberry.ID) -> Contact | None:
+        with domain_errors_as_graphql():
+            pk = parse_typed_id(id, "Contact")
+        row = await info.context.loaders.contact_by_id.load(pk)
+        return None if row is None else Contact.from_row(row)
+
+    @strawberry.field(description="Any object of your workspace by its global id; null if there is none.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        with domain_errors_as_graphql():
+            type_name, pk = parse_global_id(id)
+        ctx = info.context
+        if type_name == "Contact":
+            row = await ctx.loaders.contact_by_id.load(pk)
+            return None if row is None else Contact.from_row(row)
+        if type_name == "Workspace":
+            if pk != ctx.caller.workspace_id:
+                return None
+            return Workspace.from_row(await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller))
+        if type_name not in _NODE_ROWS:
+            return None
+        model, mapper = _NODE_ROWS[type_name]
+        rows = await catalog_service.get_many(session=ctx.session, principal=ctx.caller, model=model, ids=[pk])
+        return mapper(rows[0]) if rows else None
+
+    @strawberry.field(description="The caller: the key's user and workspace.")
+    async def viewer(self, info: Info) -> Viewer:
+        ctx = info.context
+        user = await ctx.loaders.user_by_id.load(ctx.caller.user_id)
+        workspace = await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller)
+        return Viewer(user=User.from_row(user), workspace=Workspace.from_row(workspace))
+
+    @strawberry.field(description="The contacts module: filter, search (name, e-mail, phone; accents and case ignored), order.")
+    async def contacts(
+        self,
+        info: Info,
+        first: int = 25,
+        after: str | None = None,
+        filter: ContactFilter | None = None,
+        search: str | None = None,
+        order_by: ContactOrder | None = None,
+    ) -> ContactConnection:
+        ctx = info.context
+        with domain_errors_as_graphql():
+            page, conditions = await contacts_service.list_contacts(
+                session=ctx.session,
+                principal=ctx.caller,
+                query=to_query(filter, _search(search)),
+                order=order_by.to_domain() if order_by else filters.ContactOrder(),
+                first=first,
+                after=after,
+                now=ctx.now,
+            )
+        return ContactConnection(
+            conditions=conditions,
+            page_info=page_info(page.cursors, page.has_next_page, after is not None),
+            edges=[Edge(cursor=c, node=Contact.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+        )
+
+    @strawberry.field(description="Contacts per status under every filter but `status`, so each status button shows its own count.")
+    async def contact_status_counts(
+        self, info: Info, filter: ContactFilter | None = None, search: str | None = None
+    ) -> ContactStatusCounts:
+        ctx = info.context
+        with domain_errors_as_graphql():
+            counts = await contacts_service.status_counts(
+                session=ctx.session, principal=ctx.caller, query=to_query(filter, _search(search)), now=ctx.now
+            )
+        return ContactStatusCounts(**counts)
+
+    @strawberry.field
+    async def tags(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Tag]:
+        return await _catalog(info, models.Tag, Tag.from_row, first, after)
+
+    @strawberry.field
+    async def groups(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Group]:
+        return await _catalog(info, models.Group, Group.from_row, first, after)
+
+    @strawberry.field
+    async def contact_lists(self, info: Info, first: int = 25, after: str | None = None) -> Connection[ContactList]:
+        return await _catalog(info, models.ContactList, ContactList.from_row, first, after)
+
+    @strawberry.field
+    async def segments(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Segment]:
+        return await _catalog(info, models.Segment, Segment.from_row, first, after)
+
+    @strawberry.field
+    async def flows(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Flow]:
+        return await _catalog(info, models.Flow, Flow.from_row, first, after)
+
+    @strawberry.field
+    async def companies(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Company]:
+        return await _catalog(info, models.Company, Company.from_row, first, after)
+
+    @strawberry.field
+    async def departments(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Department]:
+        return await _catalog(info, models.Department, Department.from_row, first, after)
+
+    @strawberry.field(description="People of your workspace (for assignment pickers).")
+    async def users(self, info: Info, first: int = 25, after: str | None = None) -> Connection[User]:
+        return await _catalog(info, models.User, User.from_row, first, after)

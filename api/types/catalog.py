@@ -1,0 +1,135 @@
+"""Catalogue types: companies, departments, tags, lists, groups, segments, flows, users, workspaces."""
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.enums import Role
+from api.types.node import Node
+from domain import models
+
+
+@strawberry.type
+class Company(Node):
+    pk: strawberry.Private[int]
+    name: str
+    domain: str | None
+
+    @classmethod
+    def from_row(cls, row: models.Company) -> "Company":
+        return cls(pk=row.id, id=to_global_id("Company", row.id), name=row.name, domain=row.domain)
+
+
+@strawberry.type
+class Department(Node):
+    pk: strawberry.Private[int]
+    name: str
+
+    @classmethod
+    def from_row(cls, row: models.Department) -> "Department":
+        return cls(pk=row.id, id=to_global_id("Department", row.id), name=row.name)
+
+
+@strawberry.type
+class Tag(Node):
+    pk: strawberry.Private[int]
+    name: str
+
+    @strawberry.field(description="How many contacts carry this tag.")
+    def contact_count(self, info: Info) -> int:
+        return info.context.loaders.contact_count_by_tag.load(self.pk)
+
+    @classmethod
+    def from_row(cls, row: models.Tag) -> "Tag":
+        return cls(pk=row.id, id=to_global_id("Tag", row.id), name=row.name)
+
+
+@strawberry.type
+class ContactList(Node):
+    pk: strawberry.Private[int]
+    name: str
+
+    @strawberry.field(description="How many contacts are on this list.")
+    def contact_count(self, info: Info) -> int:
+        return info.context.loaders.contact_count_by_list.load(self.pk)
+
+    @classmethod
+    def from_row(cls, row: models.ContactList) -> "ContactList":
+        return cls(pk=row.id, id=to_global_id("ContactList", row.id), name=row.name)
+
+
+@strawberry.type
+class Group(Node):
+    pk: strawberry.Private[int]
+    name: str
+
+    @strawberry.field(description="How many contacts belong to this group.")
+    def contact_count(self, info: Info) -> int:
+        return info.context.loaders.contact_count_by_group.load(self.pk)
+
+    @classmethod
+    def from_row(cls, row: models.Group) -> "Group":
+        return cls(pk=row.id, id=to_global_id("Group", row.id), name=row.name)
+
+
+@strawberry.type(description="A saved filter and search, evaluated live.")
+class Segment(Node):
+    pk: strawberry.Private[int]
+    name: str
+    search: str | None
+
+    @strawberry.field(description="How many contacts match the segment now.")
+    def contact_count(self, info: Info) -> int:
+        return info.context.loaders.contact_count_by_segment.load(self.pk)
+
+    @classmethod
+    def from_row(cls, row: models.Segment) -> "Segment":
+        return cls(
+            pk=row.id, id=to_global_id("Segment", row.id), name=row.name, search=row.search
+        )
+
+
+@strawberry.type
+class Flow(Node):
+    pk: strawberry.Private[int]
+    name: str
+
+    @classmethod
+    def from_row(cls, row: models.Flow) -> "Flow":
+        return cls(pk=row.id, id=to_global_id("Flow", row.id), name=row.name)
+
+
+@strawberry.type(description="A person who works in the workspace (agent, operator or admin).")
+class User(Node):
+    pk: strawberry.Private[int]
+    name: str
+    email: str
+    role: Role
+
+    @classmethod
+    def from_row(cls, row: models.User) -> "User":
+        return cls(pk=row.id, id=to_global_id("User", row.id), name=row.name, email=row.email, role=row.role)
+
+
+@strawberry.type(description="A tenant: everything a key can see belongs to its workspace.")
+class Workspace(Node):
+    pk: strawberry.Private[int]
+    name: str
+    created_at: datetime
+
+    @classmethod
+    def from_row(cls, row: models.Workspace) -> "Workspace":
+        return cls(pk=row.id, id=to_global_id("Workspace", row.id), name=row.name, created_at=row.created_at)
+
+
+@strawberry.type
+class Viewer:
+    user: User
+    workspace: Workspace
+
+
+def maybe(mapper: Any, row: Any) -> Any:
+    return None if row is None else mapper(row)

@@ -1,0 +1,54 @@
+"""Inputs of the contacts module: filter, order."""
+
+import strawberry
+
+from api.ids import parse_typed_id, parse_typed_ids
+from api.types.enums import ContactOrderField, EngagementStatus, SortDirection
+from domain import filters
+from domain.enums import ContactOrderField as OrderField
+from domain.enums import SortDirection as Direction
+
+
+@strawberry.input(
+    description="Facets combine with AND; the values inside one facet with OR (any of the tags). "
+    "An empty or absent facet does not filter."
+)
+class ContactFilter:
+    status: list[EngagementStatus] | None = None
+    tag_ids: list[strawberry.ID] | None = None
+    group_ids: list[strawberry.ID] | None = None
+    list_ids: list[strawberry.ID] | None = None
+    company_ids: list[strawberry.ID] | None = None
+    department_ids: list[strawberry.ID] | None = None
+    flow_ids: list[strawberry.ID] | None = None
+    segment_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Also apply this segment's saved filter and search."
+    )
+
+    def to_domain(self) -> filters.ContactFilter:
+        return filters.ContactFilter(
+            statuses=tuple(self.status or ()),
+            tag_ids=parse_typed_ids(self.tag_ids, "Tag", field="filter.tagIds"),
+            group_ids=parse_typed_ids(self.group_ids, "Group", field="filter.groupIds"),
+            list_ids=parse_typed_ids(self.list_ids, "ContactList", field="filter.listIds"),
+            company_ids=parse_typed_ids(self.company_ids, "Company", field="filter.companyIds"),
+            department_ids=parse_typed_ids(self.department_ids, "Department", field="filter.departmentIds"),
+            flow_ids=parse_typed_ids(self.flow_ids, "Flow", field="filter.flowIds"),
+            segment_id=parse_typed_id(self.segment_id, "Segment", field="filter.segmentId") if self.segment_id else None,
+        )
+
+
+@strawberry.input
+class ContactOrder:
+    field: ContactOrderField
+    direction: SortDirection = Direction.ASC
+
+    def to_domain(self) -> filters.ContactOrder:
+        return filters.ContactOrder(field=OrderField(self.field), direction=Direction(self.direction))
+
+
+def to_query(filter: ContactFilter | None, search: str | None) -> filters.ContactQuery:
+    return filters.ContactQuery(
+        filter=filter.to_domain() if filter else filters.ContactFilter(),
+        search=search,
+    )

@@ -1,0 +1,197 @@
+"""What a contact profile shows besides the contact's own columns."""
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.catalog import Group, User, maybe
+from api.types.enums import Channel, CustomFieldType, MessageEventType, NpsCategory, SatisfactionLabel, SubscriptionStatus
+from api.types.node import Node
+from domain import satisfaction as satisfaction_rules
+from domain.enums import CustomFieldType as FieldType
+from domain.nps import nps_category
+
+
+@strawberry.type
+class Assignment:
+    agent_id: strawberry.Private[int | None]
+    group_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def agent(self, info: Info) -> User | None:
+        if self.agent_id is None:
+            return None
+        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.agent_id))
+
+    @strawberry.field
+    async def group(self, info: Info) -> Group | None:
+        if self.group_id is None:
+            return None
+        return maybe(Group.from_row, await info.context.loaders.group_by_id.load(self.group_id))
+
+
+@strawberry.type
+class ChannelEvent:
+    type: MessageEventType
+    occurred_at: datetime
+
+
+@strawberry.type(description="The contact's address and subscription on one channel.")
+class ChannelSubscription:
+    channel: Channel
+    status: SubscriptionStatus
+    address: str
+    changed_at: datetime
+    reason: str | None
+    last_event: ChannelEvent | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> "ChannelSubscription":
+        last = None
+        if row.last_event_type is not None and row.last_event_at is not None:
+            last = ChannelEvent(type=row.last_event_type, occurred_at=row.last_event_at)
+        return cls(
+            channel=row.channel,
+            status=row.status,
+            address=row.address,
+            changed_at=row.changed_at,
+            reason=row.reason,
+            last_event=last,
+        )
+
+
+def _format_value(field_type: FieldType, value: Any) -> str | None:
+    if field_type in (FieldType.TEXT, FieldType.CHOICE):
+        return value.value_text
+    if field_type == FieldType.NUMBER:
+        number = value.value_number
+        if number is None:
+            return None
+        return str(int(number)) if float(number).is_integer() else repr(float(number))
+    if field_type == FieldType.DATE:
+        return value.value_date.isoformat() if isinstance(value.value_date, date) else None
+    if field_type == FieldType.BOOLEAN:
+        return None if value.value_bool is None else ("true" if value.value_bool else "false")
+    raise AssertionError(f"unknown custom field type {field_type}")
+
+
+@strawberry.type(description="A custom field's value, written as text (numbers plain, dates ISO, booleans true/false).")
+class CustomFieldValue:
+    key: str
+    label: str
+    type: CustomFieldType
+    value: str | None
+
+    @classmethod
+    def from_rows(cls, definition: Any, value: Any) -> "CustomFieldValue":
+        return cls(
+            key=definition.key,
+            label=definition.label,
+            type=definition.type,
+            value=_format_value(definition.type, value),
+        )
+
+
+@strawberry.type
+class Note(Node):
+    body: str
+    created_at: datetime
+    author_id: strawberry.Private[int | None]
+
+    @strawberry.field
+    async def author(self, info: Info) -> User | None:
+        if self.author_id is None:
+            return None
+        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.author_id))
+
+    @classmethod
+    def from_row(cls, row: Any) -> "Note":
+        return cls(id=to_global_id("Note", row.id), body=row.body, created_at=row.created_at, author_id=row.author_user_id)
+
+
+@strawberry.type(description="The contact's latest NPS answer.")
+class Happiness:
+    score: int
+    category: NpsCategory
+    comment: str | None
+    responded_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> "Happiness":
+        return cls(
+            score=row.score, category=nps_category(row.score), comment=row.comment, responded_at=row.responded_at
+        )
+
+
+@strawberry.type(description="The satisfaction index inferred from the contact's conversations in the window.")
+class Satisfaction:
+    label: SatisfactionLabel
+    confidence: float
+    interaction_rate: float | None
+    model_version: str | None
+    analyzed_at: datetime | None
+    conversations_analyzed: int
+
+    @classmethod
+    def from_domain(cls, s: satisfaction_rules.ContactSatisfaction) -> "Satisfaction":
+        return cls(
+            label=s.label,
+            confidence=s.confidence,
+            interaction_rate=s.interaction_rate,
+            model_version=s.model_version,
+            analyzed_at=s.analyzed_at,
+            conversations_analyzed=s.conversations_analyzed,
+        )
+
+
+@strawberry.type
+class TicketCounts:
+    open: int
+    resolved: int
+    all: int
+
+
+@strawberry.type
+class Item(Node):
+    name: str
+    external_id: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> "Item":
+        return cls(id=to_global_id("Item", row.id), name=row.name, external_id=row.external_id)
+
+
+@strawberry.type(description="How the contact interacted with one item.")
+class ContactItem:
+    item: Item
+    interactions: int
+    last_interaction_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> "ContactItem":
+        return cls(
+            item=Item(id=to_global_id("Item", row.item_id), name=row.item_name, external_id=row.item_external_id),
+            interactions=row.interactions,
+            last_interaction_at=row.last_interaction_at,
+        )
+
+
+@strawberry.type(description="One message event in the contact's activity timeline.")
+class ActivityEvent(Node):
+    channel: Channel
+    type: MessageEventType
+    occurred_at: datetime
+    message_id: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> "ActivityEvent":
+        return cls(
+            id=to_global_id("ActivityEvent", row.id),
+            channel=row.channel,
+            type=row.type,
+            occurred_at=row.occurred_at,
+            message_id=row.message_id,
+        )

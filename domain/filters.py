@@ -1,0 +1,70 @@
+"""What a contacts query asks for: filter, search and order, independent of the API's shapes."""
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from domain.enums import ContactOrderField, EngagementStatus, SortDirection
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """Facets are combined with AND; the ids inside one facet with OR (any of the tags...).
+
+    An empty facet does not filter. Ids are the workspace's own primary keys.
+    """
+
+    statuses: tuple[EngagementStatus, ...] = ()
+    tag_ids: tuple[int, ...] = ()
+    group_ids: tuple[int, ...] = ()
+    list_ids: tuple[int, ...] = ()
+    company_ids: tuple[int, ...] = ()
+    department_ids: tuple[int, ...] = ()
+    flow_ids: tuple[int, ...] = ()
+    segment_id: int | None = None
+
+    def without_statuses(self) -> "ContactFilter":
+        return replace(self, statuses=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form of a segment's filter (same keys as the GraphQL input)."""
+        data: dict[str, Any] = {
+            "status": [s.value for s in self.statuses],
+            "tagIds": list(self.tag_ids),
+            "groupIds": list(self.group_ids),
+            "listIds": list(self.list_ids),
+            "companyIds": list(self.company_ids),
+            "departmentIds": list(self.department_ids),
+            "flowIds": list(self.flow_ids),
+        }
+        return {k: v for k, v in data.items() if v}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> "ContactFilter":
+        data = data or {}
+
+        def ids(key: str) -> tuple[int, ...]:
+            return tuple(int(v) for v in data.get(key) or ())
+
+        return cls(
+            statuses=tuple(EngagementStatus(s) for s in data.get("status") or ()),
+            tag_ids=ids("tagIds"),
+            group_ids=ids("groupIds"),
+            list_ids=ids("listIds"),
+            company_ids=ids("companyIds"),
+            department_ids=ids("departmentIds"),
+            flow_ids=ids("flowIds"),
+        )
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """A filter plus a free-text search; segments are stored as one of these."""
+
+    filter: ContactFilter = field(default_factory=ContactFilter)
+    search: str | None = None
+
+
+@dataclass(frozen=True)
+class ContactOrder:
+    field: ContactOrderField = ContactOrderField.CONTACT_SINCE
+    direction: SortDirection = SortDirection.DESC

@@ -1,0 +1,97 @@
+"""Reads of the workspace's catalogue: companies, departments, tags, lists, groups, segments, flows, users."""
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, func, or_, select
+
+from domain.db import RequestSession
+from domain.models import (
+    Company,
+    ContactList,
+    ContactListMember,
+    ContactTag,
+    Department,
+    Flow,
+    FlowEnrolment,
+    Group,
+    GroupMember,
+    Segment,
+    Tag,
+    User,
+    Workspace,
+)
+from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+
+M = TypeVar("M")
+
+# Entities a global id may name, by the name used in ids. Contacts live in repositories.contacts.
+NAMED_ENTITIES: dict[str, Any] = {
+    "Company": Company,
+    "Department": Department,
+    "Tag": Tag,
+    "ContactList": ContactList,
+    "Group": Group,
+    "Segment": Segment,
+    "Flow": Flow,
+    "User": User,
+}
+
+# Membership table and its column naming the entity, for contact counts.
+MEMBERSHIPS: dict[Any, tuple[Any, str]] = {
+    Tag: (ContactTag, "tag_id"),
+    ContactList: (ContactListMember, "list_id"),
+    Group: (GroupMember, "group_id"),
+    Flow: (FlowEnrolment, "flow_id"),
+}
+
+
+async def get_many(session: RequestSession, model: type[M], *, workspace_id: int, ids: Sequence[int]) -> list[M]:
+    if not ids:
+        return []
+    return list(
+        await session.scalars(select(model).where(model.workspace_id == workspace_id, model.id.in_(ids)))  # type: ignore[attr-defined]
+    )
+
+
+async def get_workspace(session: RequestSession, *, workspace_id: int) -> Workspace | None:
+    return await session.scalar(select(Workspace).where(Workspace.id == workspace_id))
+
+
+async def page_by_name(
+    session: RequestSession, model: type[M], *, workspace_id: int, first: int, after: str | None
+) -> Page[M]:
+    """Entities of a workspace ordered by name (then id), keyset-paginated, with the total."""
+    name, key = model.name, model.id  # type: ignore[attr-defined]
+    where = [model.workspace_id == workspace_id]  # type: ignore[attr-defined]
+    total = int(await session.scalar(select(func.count()).select_from(model).where(*where)))
+    if after is not None:
+        payload = decode_cursor(after)
+        last_name, last_id = payload.get("n"), payload.get("i")
+        if not isinstance(last_name, str) or not isinstance(last_id, int):
+            raise InvalidCursor("the cursor is not one this API issued")
+        where.append(or_(name > last_name, and_(name == last_name, key > last_id)))
+    rows = list(await session.scalars(select(model).where(*where).order_by(name, key).limit(first + 1)))
+    kept = rows[:first]
+    return Page(
+        items=kept,
+        cursors=[encode_cursor({"n": r.name, "i": r.id}) for r in kept],  # type: ignore[attr-defined]
+        has_next_page=len(rows) > first,
+        total_count=total,
+    )
+
+
+async def member_counts(
+    session: RequestSession, model: Any, *, workspace_id: int, ids: Sequence[int]
+) -> dict[int, int]:
+    """Contacts per tag, list, group or flow, for many of them in one statement."""
+    membership, column_name = MEMBERSHIPS[model]
+    column = getattr(membership, column_name)
+    rows = await session.all(
+        select(column, func.count())
+        .where(membership.workspace_id == workspace_id, column.in_(ids))
+        .group_by(column)
+    )
+    counts = {int(k): int(n) for k, n in rows}
+    return {i: counts.get(i, 0) for i in ids}
+

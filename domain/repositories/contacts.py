@@ -1,0 +1,189 @@
+"""Contact reads: by id, and the filtered, searched, ordered pages of the contacts module."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
+
+from domain.db import RequestSession
+from domain.engagement import status_condition
+from domain.enums import ContactOrderField, DiscardReason, EngagementStatus, SortDirection
+from domain.filters import ContactFilter, ContactOrder, ContactQuery
+from domain.models import (
+    Contact,
+    ContactListMember,
+    ContactTag,
+    FlowEnrolment,
+    GroupMember,
+)
+from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from domain.text import search_terms
+
+
+async def get_many(session: RequestSession, *, workspace_id: int, ids: Sequence[int]) -> list[Contact]:
+    if not ids:
+        return []
+    return list(
+        await session.scalars(select(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids)))
+    )
+
+
+def _member_of(model: Any, column: str, ids: Sequence[int], workspace_id: int) -> ColumnElement[bool]:
+    target = getattr(model, column)
+    return exists().where(model.contact_id == Contact.id, model.workspace_id == workspace_id, target.in_(ids))
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def query_conditions(
+    query: ContactQuery, *, workspace_id: int, now: datetime, include_status: bool = True
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of a filter plus search (segments are resolved by the caller)."""
+    f = query.filter
+    conds: list[ColumnElement[bool]] = []
+    if include_status and f.statuses:
+        conds.append(
+            or_(
+                *(
+                    status_condition(
+                        s, last_activity_at=Contact.last_activity_at, discard_reason=Contact.discard_reason, now=now
+                    )
+                    for s in f.statuses
+                )
+            )
+        )
+    if f.tag_ids:
+        conds.append(_member_of(ContactTag, "tag_id", f.tag_ids, workspace_id))
+    if f.group_ids:
+        conds.append(_member_of(GroupMember, "group_id", f.group_ids, workspace_id))
+    if f.list_ids:
+        conds.append(_member_of(ContactListMember, "list_id", f.list_ids, workspace_id))
+    if f.flow_ids:
+        conds.append(_member_of(FlowEnrolment, "flow_id", f.flow_ids, workspace_id))
+    if f.company_ids:
+        conds.append(Contact.company_id.in_(f.company_ids))
+    if f.department_ids:
+        conds.append(Contact.department_id.in_(f.department_ids))
+    for term in search_terms(query.search or ""):
+        conds.append(Contact.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+    return conds
+
+
+def _where(workspace_id: int, conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return and_(Contact.workspace_id == workspace_id, *conditions)
+
+
+_SORT_COLUMNS = {
+    ContactOrderField.NAME: Contact.name_key,
+    ContactOrderField.CONTACT_SINCE: Contact.contact_since,
+    ContactOrderField.LAST_ACTIVITY_AT: Contact.last_activity_at,
+}
+
+
+def _sort_value(contact: Contact, order: ContactOrder) -> Any:
+    value = getattr(contact, _SORT_COLUMNS[order.field].key)
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _parse_sort_value(raw: Any, order: ContactOrder) -> Any:
+    if raw is None or order.field == ContactOrderField.NAME:
+        if raw is not None and not isinstance(raw, str):
+            raise InvalidCursor("the cursor is not one this API issued")
+        return raw
+    try:
+        return datetime.fromisoformat(raw)
+    except (TypeError, ValueError) as exc:
+        raise InvalidCursor("the cursor is not one this API issued") from exc
+
+
+def _after(order: ContactOrder, value: Any, last_id: int) -> ColumnElement[bool]:
+    """Rows strictly after (value, id) in the order `sort NULLS LAST, id` in `order.direction`."""
+    column = _SORT_COLUMNS[order.field]
+    ascending = order.direction == SortDirection.ASC
+    id_after = Contact.id > last_id if ascending else Contact.id < last_id
+    if value is None:
+        return and_(column.is_(None), id_after)
+    value_after = column > value if ascending else column < value
+    cond = or_(value_after, and_(column == value, id_after))
+    if order.field == ContactOrderField.LAST_ACTIVITY_AT:
+        cond = or_(cond, column.is_(None))
+    return cond
+
+
+async def page(
+    session: RequestSession,
+    *,
+    workspace_id: int,
+    conditions: Sequence[ColumnElement[bool]],
+    order: ContactOrder,
+    first: int,
+    after: str | None,
+) -> Page[Contact]:
+    """One keyset page of contacts; the cursor carries the sort value and id of the last row."""
+    column = _SORT_COLUMNS[order.field]
+    ascending = order.direction == SortDirection.ASC
+    where = [_where(workspace_id, conditions)]
+    if after is not None:
+        payload = decode_cursor(after)
+        if payload.get("f") != order.field.value or payload.get("d") != order.direction.value:
+            raise InvalidCursor("the cursor belongs to another order; start again without `after`")
+        last_id = payload.get("i")
+        if not isinstance(last_id, int):
+            raise InvalidCursor("the cursor is not one this API issued")
+        where.append(_after(order, _parse_sort_value(payload.get("v"), order), last_id))
+    sort = column.asc() if ascending else column.desc()
+    tie = Contact.id.asc() if ascending else Contact.id.desc()
+    stmt = select(Contact).where(*where).order_by(sort.nulls_last(), tie).limit(first + 1)
+    rows = list(await session.scalars(stmt))
+    kept = rows[:first]
+    cursors = [
+        encode_cursor({"f": order.field.value, "d": order.direction.value, "v": _sort_value(c, order), "i": c.id})
+        for c in kept
+    ]
+    return Page(items=kept, cursors=cursors, has_next_page=len(rows) > first)
+
+
+async def count(session: RequestSession, *, workspace_id: int, conditions: Sequence[ColumnElement[bool]]) -> int:
+    return int(await session.scalar(select(func.count()).select_from(Contact).where(_where(workspace_id, conditions))))
+
+
+STATUS_COUNT_KEYS = ("new", "frequent", "dormant", "expired", "inactive", "discarded")
+
+
+async def status_counts(
+    session: RequestSession, *, workspace_id: int, conditions: Sequence[ColumnElement[bool]], now: datetime
+) -> dict[str, int]:
+    """Contacts per engagement status (plus total and suspended) in one statement."""
+
+    def tally(cond: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
+
+    columns = [func.count().label("total")]
+    for status in EngagementStatus:
+        cond = status_condition(
+            status, last_activity_at=Contact.last_activity_at, discard_reason=Contact.discard_reason, now=now
+        )
+        columns.append(tally(cond).label(status.value.lower()))
+    columns.append(tally(Contact.discard_reason == DiscardReason.SUSPENDED).label("suspended"))
+    row = (await session.execute(select(*columns).select_from(Contact).where(_where(workspace_id, conditions)))).one()
+    return {key: int(value) for key, value in row._mapping.items()}
+
+
+async def counts_per_query(
+    session: RequestSession,
+    *,
+    workspace_id: int,
+    queries: dict[int, Sequence[ColumnElement[bool]]],
+) -> dict[int, int]:
+    """How many contacts match each of several condition sets, in one statement (UNION ALL)."""
+    if not queries:
+        return {}
+    parts = [
+        select(literal(key).label("k"), func.count().label("n")).select_from(Contact).where(_where(workspace_id, conds))
+        for key, conds in queries.items()
+    ]
+    rows = await session.all(union_all(*parts))
+    return {int(r.k): int(r.n) for r in rows}

@@ -1,0 +1,116 @@
+"""Reading contacts: one contact, pages of the contacts module, status counts, segment sizes."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+
+from domain.db import RequestSession
+from domain.errors import InvalidInput
+from domain.filters import ContactFilter, ContactOrder, ContactQuery
+from domain.models import Contact, Segment
+from domain.policies import Action, Principal, authorize
+from domain.repositories import catalog as catalog_repo
+from domain.repositories import contacts as contacts_repo
+from domain.repositories.paging import MAX_PAGE_SIZE, InvalidCursor, Page
+
+
+def validate_first(first: int, field: str = "first") -> None:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise InvalidInput(f"`{field}` must be between 1 and {MAX_PAGE_SIZE}", field=field)
+
+
+async def get_contacts(*, session: RequestSession, principal: Principal, ids: Sequence[int]) -> list[Contact]:
+    """Contacts of the caller's workspace among `ids` (others are silently absent)."""
+    authorize(principal, Action.READ)
+    return await contacts_repo.get_many(session, workspace_id=principal.workspace_id, ids=ids)
+
+
+async def _segment_query(session: RequestSession, principal: Principal, segment_id: int) -> ContactQuery | None:
+    found = await catalog_repo.get_many(session, Segment, workspace_id=principal.workspace_id, ids=[segment_id])
+    if not found:
+        return None
+    # A segment's stored filter cannot itself name a segment, so resolution stops here.
+    return segment_query(found[0])
+
+
+def segment_query(segment: Segment) -> ContactQuery:
+    return ContactQuery(filter=ContactFilter.from_json(segment.filter), search=segment.search)
+
+
+async def conditions_for(
+    *, session: RequestSession, principal: Principal, query: ContactQuery, now: datetime, include_status: bool = True
+) -> list[ColumnElement[bool]] | None:
+    """SQL conditions for a filter + search, with its segment resolved; None if it matches nothing."""
+    conds = contacts_repo.query_conditions(
+        query, workspace_id=principal.workspace_id, now=now, include_status=include_status
+    )
+    if query.filter.segment_id is not None:
+        segment = await _segment_query(session, principal, query.filter.segment_id)
+        if segment is None:
+            return None
+        conds += contacts_repo.query_conditions(segment, workspace_id=principal.workspace_id, now=now)
+    return conds
+
+
+async def list_contacts(
+    *,
+    session: RequestSession,
+    principal: Principal,
+    query: ContactQuery,
+    order: ContactOrder,
+    first: int,
+    after: str | None,
+    now: datetime,
+) -> tuple[Page[Contact], list[ColumnElement[bool]] | None]:
+    """One page of the contacts module, and the conditions to count the whole result lazily."""
+    authorize(principal, Action.READ)
+    validate_first(first)
+    conds = await conditions_for(session=session, principal=principal, query=query, now=now)
+    if conds is None:
+        return Page.empty(), None
+    try:
+        page = await contacts_repo.page(
+            session, workspace_id=principal.workspace_id, conditions=conds, order=order, first=first, after=after
+        )
+    except InvalidCursor as exc:
+        raise InvalidInput(str(exc), field="after") from exc
+    return page, conds
+
+
+async def count_contacts(
+    *, session: RequestSession, principal: Principal, conditions: list[ColumnElement[bool]] | None
+) -> int:
+    authorize(principal, Action.READ)
+    if conditions is None:
+        return 0
+    return await contacts_repo.count(session, workspace_id=principal.workspace_id, conditions=conditions)
+
+
+async def status_counts(
+    *, session: RequestSession, principal: Principal, query: ContactQuery, now: datetime
+) -> dict[str, int]:
+    """Counts per engagement status under every filter except the status filter itself."""
+    authorize(principal, Action.READ)
+    query = ContactQuery(filter=query.filter.without_statuses(), search=query.search)
+    conds = await conditions_for(session=session, principal=principal, query=query, now=now)
+    if conds is None:
+        return {key: 0 for key in ("total", *contacts_repo.STATUS_COUNT_KEYS, "suspended")}
+    return await contacts_repo.status_counts(
+        session, workspace_id=principal.workspace_id, conditions=conds, now=now
+    )
+
+
+async def segment_sizes(
+    *, session: RequestSession, principal: Principal, segment_ids: Sequence[int], now: datetime
+) -> dict[int, int]:
+    """How many contacts each segment matches right now (segments are evaluated live)."""
+    authorize(principal, Action.READ)
+    segments = await catalog_repo.get_many(session, Segment, workspace_id=principal.workspace_id, ids=segment_ids)
+    queries = {
+        s.id: contacts_repo.query_conditions(segment_query(s), workspace_id=principal.workspace_id, now=now)
+        for s in segments
+        if s.id is not None
+    }
+    sizes = await contacts_repo.counts_per_query(session, workspace_id=principal.workspace_id, queries=queries)
+    return {i: sizes.get(i, 0) for i in segment_ids}
