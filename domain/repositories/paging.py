@@ -79,26 +79,26 @@ async def first_n_per_parent(
     functions, so a batch of N parents costs one statement whatever N is.
     """
     ranked = stmt.add_columns(
-        func.row_number().over(partition_by=parent, order_by=order_by).label("_rn"),
-        func.count().over(partition_by=parent).label("_total"),
-        parent.label("_parent"),
+        func.row_number().over(partition_by=parent, order_by=order_by).label("page_rn"),
+        func.count().over(partition_by=parent).label("page_total"),
+        parent.label("page_parent"),
     ).subquery()
     rows = await session.all(
-        select(ranked).where(ranked.c._rn > offset, ranked.c._rn <= offset + first + 1).order_by(
-            ranked.c._parent, ranked.c._rn
+        select(ranked).where(ranked.c.page_rn > offset, ranked.c.page_rn <= offset + first + 1).order_by(
+            ranked.c.page_parent, ranked.c.page_rn
         )
     )
     grouped: dict[Any, list[Any]] = defaultdict(list)
     totals: dict[Any, int] = {}
     for row in rows:
-        grouped[row._parent].append(row)
-        totals[row._parent] = row._total
+        grouped[row.page_parent].append(row)
+        totals[row.page_parent] = row.page_total
     pages: dict[Any, Page[Any]] = {}
     for key, group in grouped.items():
         kept = group[:first]
         pages[key] = Page(
             items=kept,
-            cursors=[offset_cursor(r._rn) for r in kept],
+            cursors=[offset_cursor(r.page_rn) for r in kept],
             has_next_page=len(group) > first,
             total_count=totals[key],
         )
