@@ -94,9 +94,12 @@ def _parse_sort_value(raw: Any, order: ContactOrder) -> Any:
             raise InvalidCursor("the cursor is not one this API issued")
         return raw
     try:
-        return datetime.fromisoformat(raw)
+        value = datetime.fromisoformat(raw)
     except (TypeError, ValueError) as exc:
         raise InvalidCursor("the cursor is not one this API issued") from exc
+    if value.tzinfo is None:  # cursors we issue always carry the UTC offset
+        raise InvalidCursor("the cursor is not one this API issued")
+    return value
 
 
 def _after(order: ContactOrder, value: Any, last_id: int) -> ColumnElement[bool]:

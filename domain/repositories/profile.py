@@ -47,7 +47,11 @@ async def memberships_by_contact(
     rows = await session.all(
         select(membership.contact_id, entity)
         .join(entity, entity.id == getattr(membership, column))
-        .where(membership.workspace_id == workspace_id, membership.contact_id.in_(contact_ids))
+        .where(
+            membership.workspace_id == workspace_id,
+            entity.workspace_id == workspace_id,
+            membership.contact_id.in_(contact_ids),
+        )
         .order_by(entity.name, entity.id)
     )
     grouped: dict[int, list[Any]] = defaultdict(list)
