@@ -7,6 +7,7 @@ from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.errors import CodedError, ErrorCodes
+from api.mutations import Mutation
 from api.query import Query
 from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
 from api.types.contact import Contact
@@ -34,6 +35,7 @@ def _unauthenticated() -> ExecutionResult:
 def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         # Types reachable only through `node(id:)` must still be in the schema.
         types=[Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent],
         extensions=[RequireAuthentication, ErrorCodes],

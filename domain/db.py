@@ -135,3 +135,14 @@ class RequestSession:
 async def request_session(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[RequestSession]:
     async with factory() as session:
         yield RequestSession(session)
+
+
+@asynccontextmanager
+async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """Commit what the block wrote, or roll all of it back: no change is ever half-written."""
+    try:
+        yield session
+        await session.commit()
+    except BaseException:
+        await session.rollback()
+        raise

@@ -102,3 +102,23 @@ class ContactOrderField(str, Enum):
     NAME = "NAME"
     CONTACT_SINCE = "CONTACT_SINCE"
     LAST_ACTIVITY_AT = "LAST_ACTIVITY_AT"
+
+
+class JobKind(str, Enum):
+    BULK_ACTION = "BULK_ACTION"
+    IMPORT = "IMPORT"
+
+
+class JobStatus(str, Enum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class BulkAction(str, Enum):
+    ADD_TAG = "ADD_TAG"
+    ADD_TO_GROUP = "ADD_TO_GROUP"
+    CONNECT_FLOW = "CONNECT_FLOW"
+    SUSPEND = "SUSPEND"
+    DELETE = "DELETE"

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import or_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.engagement import ACTIVITY_EVENT_TYPES
 from domain.enums import Channel, MessageEventType
 from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
+from domain.repositories.upsert import dialect_insert
 from domain.models import ChannelSubscription, Contact, ContactChannelDaily, MessageEvent
 
 
@@ -33,11 +33,6 @@ class NewMessageEvent:
 class RecordResult:
     accepted: int
     duplicates: int
-
-
-def _insert(session: AsyncSession, table):  # type: ignore[no-untyped-def]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 async def touch_activity(session: AsyncSession, *, workspace_id: int, contact_id: int, at: datetime) -> None:
@@ -72,7 +67,7 @@ async def record_message_events(
         for e in events
     ]
     stmt = (
-        _insert(session, MessageEvent.__table__)
+        dialect_insert(session, MessageEvent.__table__)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["workspace_id", "message_id", "type"])
         .returning(MessageEvent.__table__.c.message_id, MessageEvent.__table__.c.type)
@@ -98,7 +93,7 @@ async def _bump_daily_counters(session: AsyncSession, workspace_id: int, events:
         {"contact_id": c, "channel": ch, "day": d, "workspace_id": workspace_id, **counts}
         for (c, ch, d), counts in increments.items()
     ]
-    stmt = _insert(session, table).values(rows)
+    stmt = dialect_insert(session, table).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["contact_id", "channel", "day"],
         set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS},

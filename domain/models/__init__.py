@@ -1,6 +1,7 @@
 """SQLModel tables. Importing this package registers every table on SQLModel.metadata."""
 
 from domain.models.activity import ContactChannelDaily, MessageEvent
+from domain.models.audit import AuditEntry
 from domain.models.catalog import (
     Company,
     ContactList,
@@ -19,11 +20,13 @@ from domain.models.contact import Contact, ContactTombstone
 from domain.models.conversations import Conversation, ConversationTurn
 from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
 from domain.models.items import ContactItem, Item, ItemInteraction
+from domain.models.jobs import Job, JobFile, JobItem, JobRowError
 from domain.models.support import Note, NpsResponse, Ticket
 from domain.models.workspace import ApiKey, User, Workspace
 
 __all__ = [
     "ApiKey",
+    "AuditEntry",
     "ChannelSubscription",
     "Company",
     "Contact",
@@ -44,6 +47,10 @@ __all__ = [
     "GroupMember",
     "Item",
     "ItemInteraction",
+    "Job",
+    "JobFile",
+    "JobItem",
+    "JobRowError",
     "MessageEvent",
     "Note",
     "NpsResponse",

@@ -1,0 +1,146 @@
+"""Profile actions on one contact: create, edit, suspend, reactivate, delete."""
+
+import strawberry
+
+from api.context import Info
+from api.ids import parse_typed_id, parse_typed_ids
+from api.mutations.common import UserError, attempt
+from api.types.contact import Contact
+from api.types.enums import ContactOrigin
+from domain.enums import ContactOrigin as Origin
+from domain.services import contact_edit
+from domain.services.contact_edit import UNSET, ContactChanges
+
+
+@strawberry.input(description="A custom field value by key; an empty or null value clears it.")
+class CustomFieldInput:
+    key: str
+    value: str | None
+
+
+@strawberry.input
+class ContactCreateInput:
+    name: str
+    email: str | None = None
+    phone: str | None = strawberry.field(default=None, description="International format: +<country code> <number>.")
+    language: str | None = None
+    company_id: strawberry.ID | None = None
+    department_id: strawberry.ID | None = None
+    custom_fields: list[CustomFieldInput] | None = None
+    tag_ids: list[strawberry.ID] | None = None
+    list_ids: list[strawberry.ID] | None = None
+    origin: ContactOrigin = Origin.MANUAL
+
+
+@strawberry.input(description="Only the fields given change; null clears a field.")
+class ContactUpdateInput:
+    name: str | None = strawberry.UNSET
+    email: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    language: str | None = strawberry.UNSET
+    company_id: strawberry.ID | None = strawberry.UNSET
+    department_id: strawberry.ID | None = strawberry.UNSET
+    custom_fields: list[CustomFieldInput] | None = None
+
+
+def _given(value: object) -> object:
+    return UNSET if value is strawberry.UNSET else value
+
+
+def _optional_id(value: object, type_name: str, field: str) -> object:
+    if value is strawberry.UNSET:
+        return UNSET
+    return None if value is None else parse_typed_id(value, type_name, field=field)  # type: ignore[arg-type]
+
+
+def _custom(values: list[CustomFieldInput] | None) -> list[tuple[str, str | None]]:
+    return [(v.key, v.value) for v in values or ()]
+
+
+@strawberry.type
+class ContactPayload:
+    contact: Contact | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ContactDeletePayload:
+    deleted_contact_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
+def _payload(row: object, errors: list[UserError]) -> ContactPayload:
+    return ContactPayload(contact=None if row is None else Contact.from_row(row), user_errors=errors)  # type: ignore[arg-type]
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation(description="Create a contact. A duplicate e-mail or phone is a CONFLICT naming the existing one.")
+    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            changes = ContactChanges(
+                name=input.name, email=input.email, phone=input.phone, language=input.language,
+                company_id=_optional_id(input.company_id, "Company", "companyId") if input.company_id else None,
+                department_id=_optional_id(input.department_id, "Department", "departmentId") if input.department_id else None,
+                custom_fields=_custom(input.custom_fields),
+                tag_ids=parse_typed_ids(input.tag_ids, "Tag", field="tagIds"),
+                list_ids=parse_typed_ids(input.list_ids, "ContactList", field="listIds"),
+                origin=Origin(input.origin),
+            )
+            return await contact_edit.create_contact(session=ctx.session, principal=ctx.caller, changes=changes, now=ctx.now)
+
+        return _payload(*await attempt(info, run))
+
+    @strawberry.mutation
+    async def contact_update(self, info: Info, id: strawberry.ID, input: ContactUpdateInput) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            changes = ContactChanges(
+                name=_given(input.name), email=_given(input.email), phone=_given(input.phone),
+                language=_given(input.language),
+                company_id=_optional_id(input.company_id, "Company", "companyId"),
+                department_id=_optional_id(input.department_id, "Department", "departmentId"),
+                custom_fields=_custom(input.custom_fields),
+            )
+            return await contact_edit.update_contact(
+                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), changes=changes, now=ctx.now
+            )
+
+        return _payload(*await attempt(info, run))
+
+    @strawberry.mutation(description="Delete for good; only hashes of the e-mail and phone remain (a tombstone).")
+    async def contact_delete(self, info: Info, id: strawberry.ID) -> ContactDeletePayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_edit.delete_contact(
+                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), now=ctx.now
+            )
+
+        deleted, errors = await attempt(info, run)
+        return ContactDeletePayload(deleted_contact_id=id if deleted is not None else None, user_errors=errors)
+
+    @strawberry.mutation(description="Suspend by hand: the contact becomes DISCARDED with discardReason SUSPENDED.")
+    async def contact_suspend(self, info: Info, id: strawberry.ID) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_edit.set_discard(
+                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), suspend=True, now=ctx.now
+            )
+
+        return _payload(*await attempt(info, run))
+
+    @strawberry.mutation(description="Make a discarded contact active again; its status follows its activity.")
+    async def contact_reactivate(self, info: Info, id: strawberry.ID) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_edit.set_discard(
+                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), suspend=False, now=ctx.now
+            )
+
+        return _payload(*await attempt(info, run))

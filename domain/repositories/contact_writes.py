@@ -1,0 +1,147 @@
+"""Writes of contacts and their memberships. Every function is scoped to one workspace."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.contact_rules import tombstone_hash
+from domain.models import (
+    AuditEntry,
+    Contact,
+    ContactListMember,
+    ContactTag,
+    ContactTombstone,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    GroupMember,
+)
+from domain.repositories.upsert import insert_ignore
+
+MEMBERSHIP_TABLES: dict[str, tuple[Any, str]] = {
+    "tags": (ContactTag, "tag_id"),
+    "lists": (ContactListMember, "list_id"),
+    "groups": (GroupMember, "group_id"),
+}
+
+
+async def get_for_update(session: AsyncSession, *, workspace_id: int, contact_id: int) -> Contact | None:
+    return await session.scalar(
+        select(Contact).where(Contact.workspace_id == workspace_id, Contact.id == contact_id)
+    )
+
+
+async def find_duplicate(
+    session: AsyncSession, *, workspace_id: int, email: str | None, phone: str | None, exclude_id: int | None = None
+) -> tuple[Contact, str] | None:
+    """The existing contact sharing the e-mail or phone, and which field matched."""
+    conditions = []
+    if email:
+        conditions.append(Contact.email == email)
+    if phone:
+        conditions.append(Contact.phone == phone)
+    if not conditions:
+        return None
+    stmt = select(Contact).where(Contact.workspace_id == workspace_id, or_(*conditions))
+    if exclude_id is not None:
+        stmt = stmt.where(Contact.id != exclude_id)
+    existing = await session.scalar(stmt.limit(1))
+    if existing is None:
+        return None
+    return existing, "email" if email and existing.email == email else "phone"
+
+
+async def is_tombstoned(session: AsyncSession, *, workspace_id: int, email: str | None, phone: str | None) -> bool:
+    hashes = [tombstone_hash("email", email)] if email else []
+    hashes += [tombstone_hash("phone", phone)] if phone else []
+    if not hashes:
+        return False
+    found = await session.scalar(
+        select(ContactTombstone.id)
+        .where(ContactTombstone.workspace_id == workspace_id, ContactTombstone.value_hash.in_(hashes))
+        .limit(1)
+    )
+    return found is not None
+
+
+async def field_definitions(session: AsyncSession, *, workspace_id: int) -> dict[str, CustomFieldDefinition]:
+    rows = await session.scalars(select(CustomFieldDefinition).where(CustomFieldDefinition.workspace_id == workspace_id))
+    return {d.key: d for d in rows}
+
+
+async def custom_values(session: AsyncSession, *, workspace_id: int, contact_id: int) -> dict[int, CustomFieldValue]:
+    rows = await session.scalars(
+        select(CustomFieldValue).where(
+            CustomFieldValue.workspace_id == workspace_id, CustomFieldValue.contact_id == contact_id
+        )
+    )
+    return {v.field_id: v for v in rows}
+
+
+async def set_custom_value(
+    session: AsyncSession, *, workspace_id: int, contact_id: int, field_id: int, columns: dict[str, Any] | None
+) -> None:
+    await session.execute(
+        delete(CustomFieldValue).where(
+            CustomFieldValue.workspace_id == workspace_id,
+            CustomFieldValue.contact_id == contact_id,
+            CustomFieldValue.field_id == field_id,
+        )
+    )
+    if columns is not None:
+        session.add(CustomFieldValue(workspace_id=workspace_id, contact_id=contact_id, field_id=field_id, **columns))
+
+
+async def member_ids(session: AsyncSession, kind: str, *, workspace_id: int, contact_id: int) -> list[int]:
+    table, column = MEMBERSHIP_TABLES[kind]
+    rows = await session.scalars(
+        select(getattr(table, column)).where(table.workspace_id == workspace_id, table.contact_id == contact_id)
+    )
+    return sorted(rows)
+
+
+async def add_members(
+    session: AsyncSession, kind: str, *, workspace_id: int, pairs: Sequence[tuple[int, int]], now: datetime
+) -> None:
+    """Add (contact id, target id) memberships; existing ones are left as they are."""
+    if not pairs:
+        return
+    table, column = MEMBERSHIP_TABLES[kind]
+    rows = [{"workspace_id": workspace_id, "contact_id": c, column: t, "created_at": now} for c, t in pairs]
+    await session.execute(insert_ignore(session, table.__table__, ["contact_id", column]).values(rows))
+
+
+async def remove_members(
+    session: AsyncSession, kind: str, *, workspace_id: int, contact_ids: Sequence[int], target_ids: Sequence[int]
+) -> None:
+    table, column = MEMBERSHIP_TABLES[kind]
+    await session.execute(
+        delete(table).where(
+            table.workspace_id == workspace_id,
+            table.contact_id.in_(contact_ids),
+            getattr(table, column).in_(target_ids),
+        )
+    )
+
+
+async def delete_contacts(session: AsyncSession, *, workspace_id: int, contacts: Sequence[Contact], now: datetime) -> None:
+    """Remove contacts for good (related rows cascade) and leave only hashed tombstones."""
+    if not contacts:
+        return
+    ids = [c.id for c in contacts]
+    tombstones = []
+    for c in contacts:
+        if c.email:
+            tombstones.append({"workspace_id": workspace_id, "kind": "email", "value_hash": tombstone_hash("email", c.email), "deleted_at": now})
+        if c.phone:
+            tombstones.append({"workspace_id": workspace_id, "kind": "phone", "value_hash": tombstone_hash("phone", c.phone), "deleted_at": now})
+    if tombstones:
+        await session.execute(
+            insert_ignore(session, ContactTombstone.__table__, ["workspace_id", "kind", "value_hash"]).values(tombstones)
+        )
+    await session.execute(
+        delete(AuditEntry).where(AuditEntry.workspace_id == workspace_id, AuditEntry.contact_id.in_(ids))
+    )
+    await session.execute(delete(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids)))

@@ -1,0 +1,198 @@
+"""Creating, editing, suspending, reactivating and deleting contacts (1:1, from the profile)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain import contact_rules
+from domain.db import RequestSession, write_transaction
+from domain.enums import ContactOrigin, DiscardReason
+from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
+from domain.models import Company, Contact, ContactList, Department, Tag
+from domain.policies import Action, Principal, authorize
+from domain.repositories import catalog as catalog_repo
+from domain.repositories import contact_writes as repo
+from domain.services import audit
+from domain.text import fold, search_text
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+class DuplicateContact(DomainError):
+    code = ErrorCode.CONFLICT
+
+    def __init__(self, field: str, existing_id: int) -> None:
+        noun = "e-mail" if field == "email" else "phone"
+        super().__init__(f"another contact already has this {noun}", field=field)
+        self.existing_id = existing_id
+
+
+@dataclass
+class ContactChanges:
+    """What a create or edit sets; UNSET leaves a field as it is, None clears it."""
+
+    name: Any = UNSET
+    email: Any = UNSET
+    phone: Any = UNSET
+    language: Any = UNSET
+    company_id: Any = UNSET
+    department_id: Any = UNSET
+    custom_fields: Sequence[tuple[str, str | None]] = ()
+    tag_ids: Sequence[int] = ()
+    list_ids: Sequence[int] = ()
+    origin: ContactOrigin = ContactOrigin.MANUAL
+    touched: dict[str, Any] = field(default_factory=dict, init=False)
+
+
+async def _require(session: RequestSession, principal: Principal, model: Any, ids: Sequence[int], field: str) -> None:
+    wanted = set(ids)
+    if not wanted:
+        return
+    found = {r.id for r in await catalog_repo.get_many(session, model, workspace_id=principal.workspace_id, ids=list(wanted))}
+    if missing := wanted - found:
+        raise NotFound(f"no {model.__name__.lower()} with id {sorted(missing)[0]} in this workspace", field=field)
+
+
+async def _contact(session: RequestSession, principal: Principal, contact_id: int, field: str = "id") -> Contact:
+    contact = await repo.get_for_update(session.raw, workspace_id=principal.workspace_id, contact_id=contact_id)
+    if contact is None:
+        raise NotFound("no contact with this id in this workspace", field=field)
+    return contact
+
+
+async def _apply(session: RequestSession, principal: Principal, contact: Contact, changes: ContactChanges) -> dict[str, Any]:
+    """Validate every change, then set it on `contact`; returns {field: new value} for the audit."""
+    new: dict[str, Any] = {}
+    if changes.name is not UNSET:
+        new["name"] = contact_rules.clean_name(changes.name)
+    if changes.email is not UNSET:
+        new["email"] = contact_rules.clean_email(changes.email)
+    if changes.phone is not UNSET:
+        new["phone"] = contact_rules.clean_phone(changes.phone)
+    if changes.language is not UNSET:
+        new["language"] = (changes.language or "").strip().lower()[:8] or None
+    if changes.company_id is not UNSET:
+        if changes.company_id is not None:
+            await _require(session, principal, Company, [changes.company_id], "companyId")
+        new["company_id"] = changes.company_id
+    if changes.department_id is not UNSET:
+        if changes.department_id is not None:
+            await _require(session, principal, Department, [changes.department_id], "departmentId")
+        new["department_id"] = changes.department_id
+    email = new.get("email", contact.email)
+    phone = new.get("phone", contact.phone)
+    duplicate = await repo.find_duplicate(
+        session.raw, workspace_id=principal.workspace_id, email=email, phone=phone, exclude_id=contact.id
+    )
+    if duplicate is not None:
+        existing, matched = duplicate
+        raise DuplicateContact(matched, existing.id)
+    for key, value in new.items():
+        setattr(contact, key, value)
+    contact.name_key = fold(contact.name)
+    contact.search_text = search_text(contact.name, contact.email, contact.phone)
+    return new
+
+
+async def _apply_custom_fields(
+    session: RequestSession, principal: Principal, contact_id: int, values: Sequence[tuple[str, str | None]]
+) -> list[dict[str, Any]]:
+    if not values:
+        return []
+    ws = principal.workspace_id
+    definitions = await repo.field_definitions(session.raw, workspace_id=ws)
+    current = await repo.custom_values(session.raw, workspace_id=ws, contact_id=contact_id)
+    changes = []
+    for i, (key, raw) in enumerate(values):
+        definition = definitions.get(key)
+        if definition is None:
+            raise InvalidInput(f"there is no custom field {key!r}", field=f"customFields.{i}.key")
+        columns = contact_rules.parse_custom_value(definition, raw, field=f"customFields.{i}.value")
+        old = current.get(definition.id)
+        old_value = None if old is None else next((getattr(old, c) for c in _VALUE_COLUMNS if getattr(old, c) is not None), None)
+        new_value = None if columns is None else next((v for v in columns.values() if v is not None), None)
+        await repo.set_custom_value(session.raw, workspace_id=ws, contact_id=contact_id, field_id=definition.id, columns=columns)
+        changes += audit.diff({f"customFields.{key}": old_value}, {f"customFields.{key}": new_value})
+    return changes
+
+
+_VALUE_COLUMNS = ("value_text", "value_number", "value_date", "value_bool")
+
+
+async def create_contact(
+    *, session: RequestSession, principal: Principal, changes: ContactChanges, now: datetime
+) -> Contact:
+    """A new contact; one whose e-mail or phone was deleted before comes back suspended."""
+    authorize(principal, Action.WRITE)
+    if changes.name is UNSET:
+        raise InvalidInput("a contact needs a name", field="name")
+    async with write_transaction(session.raw):
+        contact = Contact(
+            workspace_id=principal.workspace_id, name="", name_key="", search_text="", origin=changes.origin,
+            contact_since=now, created_at=now, updated_at=now,
+        )
+        new = await _apply(session, principal, contact, changes)
+        await _require(session, principal, Tag, changes.tag_ids, "tagIds")
+        await _require(session, principal, ContactList, changes.list_ids, "listIds")
+        if await repo.is_tombstoned(session.raw, workspace_id=principal.workspace_id, email=contact.email, phone=contact.phone):
+            contact.discard_reason, contact.discarded_at = DiscardReason.SUSPENDED, now
+        session.raw.add(contact)
+        await session.raw.flush()
+        ws = principal.workspace_id
+        await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in changes.tag_ids], now=now)
+        await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(contact.id, t) for t in changes.list_ids], now=now)
+        custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
+        trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason})
+        audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_CREATED", changes=trail + custom, at=now)
+    return contact
+
+
+async def update_contact(
+    *, session: RequestSession, principal: Principal, contact_id: int, changes: ContactChanges, now: datetime
+) -> Contact:
+    authorize(principal, Action.WRITE)
+    async with write_transaction(session.raw):
+        contact = await _contact(session, principal, contact_id)
+        old = {k: getattr(contact, k) for k in ("name", "email", "phone", "language", "company_id", "department_id")}
+        new = await _apply(session, principal, contact, changes)
+        custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
+        trail = audit.diff(old, new) + custom
+        if trail:
+            contact.updated_at = now
+            audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UPDATED", changes=trail, at=now)
+    return contact
+
+
+async def set_discard(
+    *, session: RequestSession, principal: Principal, contact_id: int, suspend: bool, now: datetime
+) -> Contact:
+    """Suspend a contact by hand, or reactivate a discarded one (its status follows from activity again)."""
+    authorize(principal, Action.WRITE)
+    async with write_transaction(session.raw):
+        contact = await _contact(session, principal, contact_id)
+        old = contact.discard_reason
+        new = DiscardReason.SUSPENDED if suspend else None
+        if old != new:
+            contact.discard_reason, contact.discarded_at, contact.updated_at = new, now if suspend else None, now
+            audit.record(
+                session.raw, principal=principal, contact_id=contact.id,
+                action="CONTACT_SUSPENDED" if suspend else "CONTACT_REACTIVATED",
+                changes=audit.diff({"discard_reason": old}, {"discard_reason": new}), at=now,
+            )
+    return contact
+
+
+async def delete_contact(*, session: RequestSession, principal: Principal, contact_id: int, now: datetime) -> int:
+    """Delete for good: only hashes of the normalised e-mail and phone remain, as a tombstone."""
+    authorize(principal, Action.WRITE)
+    async with write_transaction(session.raw):
+        contact = await _contact(session, principal, contact_id)
+        await repo.delete_contacts(session.raw, workspace_id=principal.workspace_id, contacts=[contact], now=now)
+    return contact_id
