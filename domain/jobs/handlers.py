@@ -1,0 +1,10 @@
+"""Imports every module that registers a job handler (each adds one line here)."""
+
+import importlib
+
+HANDLER_MODULES: tuple[str, ...] = ()
+
+
+def load_all() -> None:
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)
