@@ -19,6 +19,7 @@ from api.loaders import Loaders
 from api.schema import schema
 from domain.clock import Clock, SystemClock
 from domain.db import RequestSession, create_engine, session_factory
+from domain.jobs.runner import JobRunner
 from domain.services.auth import authenticate
 from domain.settings import Settings, get_settings
 
@@ -63,14 +64,26 @@ class RapportGraphQL(GraphQL[Context, None]):
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, engine: AsyncEngine | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    engine: AsyncEngine | None = None,
+    run_jobs: bool = True,
 ) -> Starlette:
-    """Build the app; tests pass their own engine and a fixed clock."""
+    """Build the app; tests pass their own engine and a fixed clock.
+
+    With `run_jobs`, the app's lifespan runs a JobRunner that processes bulk and import jobs in
+    the background (resuming unfinished ones at startup); several processes may each run one.
+    """
     settings = settings or get_settings()
     owns_engine = engine is None
     engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
     sessions = session_factory(engine)
-    graphql_app = RapportGraphQL(sessions=sessions, clock=clock or SystemClock())
+    clock = clock or SystemClock()
+    # File uploads (contactsImport) follow the GraphQL multipart request spec. No CSRF exposure: every
+    # request needs an `Authorization: Bearer` header, which a cross-site form post cannot carry.
+    graphql_app = RapportGraphQL(sessions=sessions, clock=clock, multipart_uploads_enabled=True)
+    runner = JobRunner(sessions, clock) if run_jobs else None
 
     async def live(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -94,10 +107,18 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        yield
-        if owns_engine:
-            await engine.dispose()
+        if runner is not None:
+            runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                await runner.stop()
+            if owns_engine:
+                await engine.dispose()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.engine = engine
+    # Mutations that queue a job wake it (api.mutations.common.wake_job_runner).
+    app.state.job_runner = runner
     return app

@@ -1,4 +1,4 @@
-"""The `rapport` command line: migrate, load demo data, serve, export the schema."""
+"""The `rapport` command line: migrate, load demo data, serve, export the schema, import a CSV."""
 
 import asyncio
 from pathlib import Path
@@ -81,6 +81,63 @@ def schema(output: Path = typer.Option(None, "--output", "-o", help="Write here 
         output.write_text(sdl, encoding="utf-8")
     else:
         print(sdl, end="")
+
+
+@app.command("import")
+def import_csv(
+    file: Path = typer.Argument(
+        ..., exists=True, dir_okay=False, readable=True, help="The CSV file: UTF-8, `,` or `;` separated, header first."
+    ),
+    workspace: str = typer.Option(
+        None, "--workspace", "-w", help="Workspace slug (default: the only one, else demo-main)."
+    ),
+    update_existing: bool = typer.Option(
+        False, "--update-existing/--skip-existing", help="Update contacts that match a row, or leave them as they are."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate and count only; change nothing."),
+) -> None:
+    """Import contacts from a CSV file, as the workspace's first ADMIN (same rules and job as contactsImport)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from domain.clock import SystemClock
+    from domain.db import create_engine, session_factory
+    from domain.errors import DomainError
+    from domain.imports.local import import_file
+    from domain.imports.options import ImportOptions
+
+    options = ImportOptions(update_existing=update_existing, dry_run=dry_run)
+    columns = (TextColumn("importing {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+
+    async def _run():  # type: ignore[no-untyped-def]
+        engine = create_engine(get_settings().database_url)
+        try:
+            with Progress(*columns, console=err_console) as progress:
+                task = progress.add_task(file.name, total=None)
+                return await import_file(
+                    session_factory(engine), SystemClock(), slug=workspace, filename=file.name,
+                    data=file.read_bytes(), options=options,
+                    on_batch=lambda job: progress.update(task, total=job.total, completed=job.processed),
+                )
+        finally:
+            await engine.dispose()
+
+    try:
+        done = asyncio.run(_run())
+    except DomainError as exc:
+        err_console.print(f"[red]not imported:[/red] {exc.message}", highlight=False)
+        raise typer.Exit(1) from None
+    job = done.job
+    verb = "would be" if dry_run else "were"
+    console.print(
+        f"{job.status.value}{' (dry run)' if dry_run else ''}: {job.total} rows; {job.created} {verb} created, "
+        f"{job.updated} updated, {job.skipped} skipped, {job.failed} failed", highlight=False,
+    )
+    if job.error:
+        console.print(f"[red]{job.error}[/red]", highlight=False)
+    for error in done.errors:
+        console.print(f"  row {error.row}, {error.column or 'row'}: {error.message}", highlight=False)
+    if job.status.value != "COMPLETED":
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

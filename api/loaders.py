@@ -16,12 +16,15 @@ from domain.enums import Channel, TicketStatus
 from domain.metrics import Counters, window_start
 from domain.models import Company, Contact, ContactList, Department, Flow, Group, Segment, Tag, User
 from domain.policies import Principal
+from domain.repositories import audit as audit_repo
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contacts as contacts_repo
+from domain.repositories import conversations as conversations_repo
 from domain.repositories import profile as profile_repo
 from domain.repositories.paging import Page
 from domain.satisfaction import ScoredConversation
 from domain.services import contacts as contacts_service
+from domain.services import imports as imports_service
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -76,11 +79,16 @@ class Loaders:
         self.activity_page = DataLoader(self._activity)
         self.counters_by_contact = DataLoader(self._counters)
         self.conversations_in_window = DataLoader(self._conversations)
+        self.conversations_page = DataLoader(self._conversation_pages)
+        self.turns_by_conversation: DataLoader[int, list[Any]] = DataLoader(self._turns)
+        self.history_page = DataLoader(self._history)
+        self.history_count: DataLoader[int, int] = DataLoader(self._history_counts)
 
         self.contact_count_by_tag = self._member_count_loader(Tag)
         self.contact_count_by_list = self._member_count_loader(ContactList)
         self.contact_count_by_group = self._member_count_loader(Group)
         self.contact_count_by_segment: DataLoader[int, int] = DataLoader(self._segment_sizes)
+        self.import_errors_by_job: DataLoader[int, list[Any]] = DataLoader(self._import_errors)
 
     # -- entities by id -------------------------------------------------------------------------
 
@@ -107,6 +115,10 @@ class Loaders:
             session=self._session, principal=self._principal, segment_ids=keys, now=self._now
         )
         return [sizes.get(k, 0) for k in keys]
+
+    async def _import_errors(self, keys: list[int]) -> list[list[Any]]:
+        grouped = await imports_service.row_errors(session=self._session, principal=self._principal, job_ids=keys)
+        return [grouped.get(k, []) for k in keys]
 
     # -- per contact ----------------------------------------------------------------------------
 
@@ -179,3 +191,29 @@ class Loaders:
             )
 
         return await _grouped_by_params(keys, fetch, [])
+
+    async def _history(self, keys: list[tuple[int, int, str | None]]) -> list[Page[Any]]:
+        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
+            first, after = params
+            return await audit_repo.history_pages(
+                self._session, workspace_id=self._ws, contact_ids=ids, first=first, after=after
+            )
+
+        return await _grouped_by_params(keys, fetch, Page(items=(), cursors=(), has_next_page=False))
+
+    async def _history_counts(self, keys: list[int]) -> list[int]:
+        counts = await audit_repo.history_counts(self._session, workspace_id=self._ws, contact_ids=keys)
+        return [counts.get(k, 0) for k in keys]
+
+    async def _conversation_pages(self, keys: list[tuple[int, int, int]]) -> list[Page[Any]]:
+        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
+            first, offset = params
+            return await conversations_repo.conversations_pages(
+                self._session, workspace_id=self._ws, contact_ids=ids, first=first, offset=offset
+            )
+
+        return await _grouped_by_params(keys, fetch, Page.empty())
+
+    async def _turns(self, keys: list[int]) -> list[list[Any]]:
+        grouped = await conversations_repo.turns_by_conversation(self._session, workspace_id=self._ws, conversation_ids=keys)
+        return [grouped.get(k, []) for k in keys]

@@ -21,13 +21,19 @@ from api.types.catalog import (
     Workspace,
 )
 from api.types.contact import Contact
+from api.types.conversation import Conversation
+from api.types.history import ContactHistoryEntry
 from api.types.inputs import ContactFilter, ContactOrder, to_query
+from api.types.jobs import BulkJob, ImportJob
 from api.types.node import Connection, Edge, Node, PageInfo, page_info
 from api.types.profile import ActivityEvent, Item, Note
+from api.types.support import NpsResponse, Ticket
 from domain import filters, models
+from domain.enums import JobKind
 from domain.errors import InvalidInput
 from domain.services import catalog as catalog_service
 from domain.services import contacts as contacts_service
+from domain.services import jobs as jobs_service
 
 MAX_SEARCH_LENGTH = 200
 
@@ -76,6 +82,16 @@ _NODE_ROWS: dict[str, tuple[Any, Any]] = {
     "Note": (models.Note, Note.from_row),
     "ActivityEvent": (models.MessageEvent, ActivityEvent.from_row),
     "Item": (models.Item, Item.from_row),
+    "ContactHistoryEntry": (models.AuditEntry, ContactHistoryEntry.from_contact_row),
+    "Conversation": (models.Conversation, Conversation.from_row),
+    "Ticket": (models.Ticket, Ticket.from_row),
+    "NpsResponse": (models.NpsResponse, NpsResponse.from_row),
+}
+
+# Jobs share one table; a global id names the kind too, so a BulkJob id never finds an import.
+_JOB_NODES: dict[str, tuple[JobKind, Any]] = {
+    "BulkJob": (JobKind.BULK_ACTION, BulkJob.from_row),
+    "ImportJob": (JobKind.IMPORT, ImportJob.from_row),
 }
 
 
@@ -116,6 +132,10 @@ class Query:
             if pk != ctx.caller.workspace_id:
                 return None
             return Workspace.from_row(await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller))
+        if type_name in _JOB_NODES:
+            kind, job_mapper = _JOB_NODES[type_name]
+            job = await jobs_service.get_job(session=ctx.session, principal=ctx.caller, job_id=pk, kind=kind)
+            return None if job is None else job_mapper(job)
         if type_name not in _NODE_ROWS:
             return None
         model, mapper = _NODE_ROWS[type_name]

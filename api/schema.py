@@ -11,6 +11,7 @@ from api.mutations import Mutation
 from api.query import Query
 from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
 from api.types.contact import Contact
+from api.types.jobs import BulkJob, ImportJob
 from api.types.profile import ActivityEvent, Item, Note
 from domain.errors import ErrorCode
 
@@ -37,7 +38,10 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         # Types reachable only through `node(id:)` must still be in the schema.
-        types=[Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent],
+        types=[
+            Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent,
+            BulkJob, ImportJob,
+        ],
         extensions=[RequireAuthentication, ErrorCodes],
     )
 

@@ -6,13 +6,14 @@ the same transaction as the events it records.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, update
+from sqlalchemy import Integer, column, or_, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db import UtcDateTime, enum_type
 from domain.engagement import ACTIVITY_EVENT_TYPES
 from domain.enums import Channel, MessageEventType
 from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
@@ -66,13 +67,14 @@ async def record_message_events(
         }
         for e in events
     ]
+    # Executed with a list of rows, the statement compiles once and SQLAlchemy sends the rows as
+    # multi-row INSERTs ("insertmanyvalues"); RETURNING names only the rows that were new.
     stmt = (
         dialect_insert(session, MessageEvent.__table__)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=["workspace_id", "message_id", "type"])
         .returning(MessageEvent.__table__.c.message_id, MessageEvent.__table__.c.type)
     )
-    inserted = {(r.message_id, r.type) for r in (await session.execute(stmt)).all()}
+    inserted = {(r.message_id, r.type) for r in (await session.execute(stmt, rows)).all()}
     fresh: dict[tuple[str, MessageEventType], NewMessageEvent] = {}
     for e in events:
         if (e.message_id, e.type) in inserted:
@@ -93,12 +95,12 @@ async def _bump_daily_counters(session: AsyncSession, workspace_id: int, events:
         {"contact_id": c, "channel": ch, "day": d, "workspace_id": workspace_id, **counts}
         for (c, ch, d), counts in increments.items()
     ]
-    stmt = dialect_insert(session, table).values(rows)
+    stmt = dialect_insert(session, table)
     stmt = stmt.on_conflict_do_update(
         index_elements=["contact_id", "channel", "day"],
         set_={name: table.c[name] + stmt.excluded[name] for name in COUNTERS},
     )
-    await session.execute(stmt)
+    await session.execute(stmt, rows)  # one cached statement, executed for many rows
 
 
 async def _advance_last_events(session: AsyncSession, workspace_id: int, events: list[NewMessageEvent]) -> None:
@@ -110,16 +112,53 @@ async def _advance_last_events(session: AsyncSession, workspace_id: int, events:
             latest_on_channel[key] = e
         if e.type in ACTIVITY_EVENT_TYPES:
             latest_activity[e.contact_id] = max(e.occurred_at, latest_activity.get(e.contact_id, e.occurred_at))
-    for (contact_id, channel), e in latest_on_channel.items():
-        await session.execute(
-            update(ChannelSubscription)
-            .where(
-                ChannelSubscription.workspace_id == workspace_id,
-                ChannelSubscription.contact_id == contact_id,
-                ChannelSubscription.channel == channel,
-                or_(ChannelSubscription.last_event_at.is_(None), ChannelSubscription.last_event_at <= e.occurred_at),
-            )
-            .values(last_event_type=e.type, last_event_at=e.occurred_at)
+    await _advance_channels(session, workspace_id, latest_on_channel)
+    await touch_activities(session, workspace_id=workspace_id, latest=latest_activity)
+
+
+# Both updates below join the table to a VALUES list, so a batch of any size costs one statement
+# each instead of one per contact (UPDATE ... FROM works on PostgreSQL and SQLite >= 3.33).
+
+
+async def _advance_channels(
+    session: AsyncSession, workspace_id: int, latest: Mapping[tuple[int, Channel], NewMessageEvent]
+) -> None:
+    if not latest:
+        return
+    batch = values(
+        column("contact_id", Integer),
+        column("channel", enum_type(Channel)),
+        column("type", enum_type(MessageEventType)),
+        column("at", UtcDateTime),
+        name="latest_event",
+    ).data([(c, ch, e.type, e.occurred_at) for (c, ch), e in latest.items()]).cte("latest_event")
+    subs = ChannelSubscription.__table__
+    await session.execute(
+        update(subs)
+        .where(
+            subs.c.workspace_id == workspace_id,
+            subs.c.contact_id == batch.c.contact_id,
+            subs.c.channel == batch.c.channel,
+            or_(subs.c.last_event_at.is_(None), subs.c.last_event_at <= batch.c.at),
         )
-    for contact_id, at in latest_activity.items():
-        await touch_activity(session, workspace_id=workspace_id, contact_id=contact_id, at=at)
+        .values(last_event_type=batch.c.type, last_event_at=batch.c.at)
+    )
+
+
+async def touch_activities(session: AsyncSession, *, workspace_id: int, latest: Mapping[int, datetime]) -> None:
+    """touch_activity for many contacts at once: {contact id: latest activity}."""
+    if not latest:
+        return
+    batch = values(column("contact_id", Integer), column("at", UtcDateTime), name="latest_activity").data(
+        list(latest.items())
+    ).cte("latest_activity")
+    contacts = Contact.__table__
+    await session.execute(
+        update(contacts)
+        .where(
+            contacts.c.workspace_id == workspace_id,
+            contacts.c.id == batch.c.contact_id,
+            or_(contacts.c.last_activity_at.is_(None), contacts.c.last_activity_at < batch.c.at),
+        )
+        .values(last_activity_at=batch.c.at)
+    )

@@ -7,6 +7,8 @@ import phonenumbers
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so that "María" and "MARIA" compare equal."""
+    if text.isascii():  # nothing to decompose or strip: the same result, without the per-character pass
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(stripped.casefold().split())

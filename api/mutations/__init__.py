@@ -2,9 +2,14 @@
 
 from strawberry.tools import merge_types
 
+from api.mutations.bulk import BulkMutations
+from api.mutations.catalog import CatalogMutations
 from api.mutations.contact import ContactMutations
+from api.mutations.contact_links import ContactLinkMutations
+from api.mutations.contacts_import import ImportMutations
+from api.mutations.ingest import IngestMutations
 
 # Each area adds its class here.
-MUTATION_AREAS: tuple[type, ...] = (ContactMutations,)
+MUTATION_AREAS: tuple[type, ...] = (ContactMutations, BulkMutations, CatalogMutations, ContactLinkMutations, IngestMutations, ImportMutations)
 
 Mutation = merge_types("Mutation", MUTATION_AREAS)

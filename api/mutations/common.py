@@ -48,3 +48,7 @@ async def attempt(info: Info, action: Callable[[], Awaitable[T]]) -> tuple[T | N
     return result, []
 
 
+def wake_job_runner(info: Info) -> Callable[[], None]:
+    """What a service calls once it queued a job: wakes this process's runner, if it runs one."""
+    runner = getattr(info.context.request.app.state, "job_runner", None)
+    return runner.wake if runner is not None else (lambda: None)

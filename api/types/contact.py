@@ -9,7 +9,9 @@ from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import to_global_id
 from api.types.catalog import Company, ContactList, Department, Group, Tag, maybe
+from api.types.conversation import Conversation
 from api.types.enums import ContactOrigin, DiscardReason, EngagementStatus
+from api.types.history import ContactHistoryConnection
 from api.types.metrics import MessageMetrics
 from api.types.node import Connection, Edge, Node, PageInfo, page_info
 from api.types.profile import (
@@ -159,6 +161,13 @@ class Contact(Node):
             conversations = await info.context.loaders.conversations_in_window.load((self.row.id, _window(days)))
         return maybe(Satisfaction.from_domain, aggregate(conversations))
 
+    @strawberry.field(description="Conversations with the contact, newest first.")
+    async def conversations(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Conversation]:
+        with domain_errors_as_graphql():
+            validate_first(first)
+            page = await info.context.loaders.conversations_page.load((self.row.id, first, _offset(after)))
+        return _connection(page, Conversation.from_row, after is not None)
+
     @strawberry.field
     async def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics:
         with domain_errors_as_graphql():
@@ -190,5 +199,15 @@ class Contact(Node):
             page_info=page_info(page.cursors, page.has_next_page, after is not None),
             edges=[Edge(cursor=c, node=ActivityEvent.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
         )
+
+    @strawberry.field(description="Every change to the contact (who, when, which fields, old and new values), newest first.")
+    async def history(self, info: Info, first: int = 20, after: str | None = None) -> ContactHistoryConnection:
+        with domain_errors_as_graphql():
+            validate_first(first)
+            try:
+                page = await info.context.loaders.history_page.load((self.row.id, first, after))
+            except InvalidCursor as exc:
+                raise InvalidInput(str(exc), field="after") from exc
+        return ContactHistoryConnection.from_page(self.row.id, page, after is not None)
 
 

@@ -47,6 +47,13 @@ class ChannelSubscription:
     changed_at: datetime
     reason: str | None
     last_event: ChannelEvent | None
+    changed_by_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="Who last changed the subscription by hand (e.g. unsubscribed it); null otherwise.")
+    async def changed_by(self, info: Info) -> User | None:
+        if self.changed_by_id is None:
+            return None
+        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.changed_by_id))
 
     @classmethod
     def from_row(cls, row: Any) -> "ChannelSubscription":
@@ -60,6 +67,7 @@ class ChannelSubscription:
             changed_at=row.changed_at,
             reason=row.reason,
             last_event=last,
+            changed_by_id=row.changed_by_user_id,
         )
 
 

@@ -2,7 +2,10 @@
 
 import importlib
 
-HANDLER_MODULES: tuple[str, ...] = ()
+HANDLER_MODULES: tuple[str, ...] = (
+    "domain.jobs.bulk_action",
+    "domain.imports.handler",
+)
 
 
 def load_all() -> None:

@@ -36,7 +36,7 @@ class Tag(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)
-    name: str = Field(sa_type=String(100))
+    name: str = Field(sa_type=String(200))
     created_at: datetime = Field(sa_type=UtcDateTime)
 
 

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.db import UtcDateTime, enum_type
@@ -11,7 +11,11 @@ from domain.enums import Channel, MessageEventType, SubscriptionStatus
 
 class ChannelSubscription(SQLModel, table=True):
     __tablename__ = "channel_subscription"
-    __table_args__ = (UniqueConstraint("contact_id", "channel", name="uq_channel_subscription"),)
+    __table_args__ = (
+        UniqueConstraint("contact_id", "channel", name="uq_channel_subscription"),
+        # Ingestion finds contacts by the address a message went to.
+        Index("ix_channel_subscription_address", "workspace_id", "channel", "address"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True)

@@ -21,6 +21,8 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_ws_company", "workspace_id", "company_id"),
         Index("ix_contact_ws_department", "workspace_id", "department_id"),
         Index("ix_contact_ws_discard", "workspace_id", "discard_reason"),
+        # Never reuse a deleted contact's id on SQLite: ids are public (global ids, job snapshots).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

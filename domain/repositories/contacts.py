@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, se
 from domain.db import RequestSession
 from domain.engagement import status_condition
 from domain.enums import ContactOrderField, DiscardReason, EngagementStatus, SortDirection
-from domain.filters import ContactFilter, ContactOrder, ContactQuery
+from domain.filters import ContactOrder, ContactQuery
 from domain.models import (
     Contact,
     ContactListMember,

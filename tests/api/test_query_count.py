@@ -5,14 +5,12 @@ while the request is in flight. The selection is taken from the shared contract 
 field added to the contract is measured here too.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from graphql import OperationDefinitionNode, parse, print_ast
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import models
@@ -26,6 +24,7 @@ from domain.text import fold, search_text
 from tests.conftest import NOW
 from tests.contract.documents import document
 from tests.factories import WorkspaceFactory, WorkspaceHandle
+from tests.sql_counter import counted_statements
 from tests.graphql_client import data_of, gql
 
 CONTACTS = 120
@@ -51,18 +50,6 @@ RICH_PAGE = f"""query RichPage($first: Int) {{
 }}"""
 
 
-@contextmanager
-def counted_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def _bulk(session, model: Any, rows: list[dict[str, Any]]) -> list[int]:

@@ -161,7 +161,7 @@ def upgrade() -> None:
     op.create_table('tag',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('workspace_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('created_at', domain.db.UtcDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -215,7 +215,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['workspace_id'], ['workspace.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('workspace_id', 'email', name='uq_contact_workspace_email'),
-    sa.UniqueConstraint('workspace_id', 'phone', name='uq_contact_workspace_phone')
+    sa.UniqueConstraint('workspace_id', 'phone', name='uq_contact_workspace_phone'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.create_index('ix_contact_ws_activity', ['workspace_id', 'last_activity_at', 'id'], unique=False)
@@ -245,6 +246,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('channel_subscription', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_channel_subscription_workspace_id'), ['workspace_id'], unique=False)
+        batch_op.create_index('ix_channel_subscription_address', ['workspace_id', 'channel', 'address'], unique=False)
 
     op.create_table('contact_channel_daily',
     sa.Column('contact_id', sa.Integer(), nullable=False),
@@ -556,6 +558,7 @@ def downgrade() -> None:
     op.drop_table('contact_channel_daily')
     with op.batch_alter_table('channel_subscription', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_channel_subscription_workspace_id'))
+        batch_op.drop_index('ix_channel_subscription_address')
 
     op.drop_table('channel_subscription')
     with op.batch_alter_table('contact', schema=None) as batch_op:

@@ -1,0 +1,64 @@
+"""The inputs messaging pipelines, helpdesks, surveys and catalogues send to the ingestion mutations."""
+
+from datetime import datetime
+
+import strawberry
+
+from api.types.enums import Channel, MessageEventType, TicketStatus, TurnRole
+
+
+@strawberry.input(description="One message event. Name the contact by `contactId`, or by `address` on the channel.")
+class MessageEventInput:
+    message_id: str = strawberry.field(description="Your id of the message; with `type` it makes the event idempotent.")
+    channel: Channel
+    type: MessageEventType
+    occurred_at: datetime = strawberry.field(description="Without an offset, taken as UTC.")
+    contact_id: strawberry.ID | None = strawberry.field(default=None, description="Wins over `address` when both are given.")
+    address: str | None = strawberry.field(
+        default=None, description="EMAIL: the e-mail address; SMS, WHATSAPP, RCS: the phone in international format."
+    )
+
+
+@strawberry.input(description="One turn of a conversation.")
+class TurnInput:
+    role: TurnRole
+    text: str
+    at: datetime | None = None
+
+
+@strawberry.input
+class ConversationInput:
+    external_id: str = strawberry.field(description="Your id of the conversation: recording it again changes nothing.")
+    contact_id: strawberry.ID
+    channel: Channel
+    started_at: datetime
+    turns: list[TurnInput]
+
+
+@strawberry.input(description="Send the ticket again whenever it changes: the record with the same externalId is updated.")
+class TicketInput:
+    external_id: str
+    contact_id: strawberry.ID
+    subject: str
+    status: TicketStatus
+    opened_at: datetime
+    resolved_at: datetime | None = strawberry.field(
+        default=None, description="Only with status RESOLVED; if omitted, the time the resolution is first recorded."
+    )
+
+
+@strawberry.input
+class NpsResponseInput:
+    external_id: str = strawberry.field(description="Your id of the answer: recording it again changes nothing.")
+    contact_id: strawberry.ID
+    score: int = strawberry.field(description="0 to 10.")
+    responded_at: datetime
+    comment: str | None = None
+
+
+@strawberry.input
+class ItemInteractionInput:
+    contact_id: strawberry.ID
+    item_external_id: str = strawberry.field(description="Your id of the item; an unknown one creates the item.")
+    occurred_at: datetime
+    item_name: str | None = strawberry.field(default=None, description="Renames the item when it differs.")

@@ -1,0 +1,120 @@
+"""A contact's audit history as the API shows it: who changed which fields, when, from what to what."""
+
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from api.context import Info
+from api.ids import to_global_id
+from api.types.catalog import User, maybe
+from api.types.node import Edge, Node, PageInfo, page_info
+from domain.repositories.paging import Page
+
+# Audit entries store primary keys; clients know only global ids, so these fields are translated.
+_REFERENCES = {
+    "companyId": "Company",
+    "departmentId": "Department",
+    "assignedAgentId": "User",
+    "assignedGroupId": "Group",
+    "tagIds": "Tag",
+    "listIds": "ContactList",
+    "groupIds": "Group",
+    "flowIds": "Flow",
+    "noteId": "Note",
+}
+# Membership sets are written under several names (profile actions, imports, bulk jobs); one name here.
+_ALIASES = {"tags": "tagIds", "lists": "listIds", "groups": "groupIds", "flows": "flowIds"}
+
+
+def field_name(field: str) -> str:
+    """Column names become the API's camelCase ("department_id" -> "departmentId").
+
+    Dotted paths ("customFields.lifetime_value", "channels.SMS.status") carry user-defined keys
+    and stay as they are.
+    """
+    if "." in field:
+        return field
+    head, *rest = field.split("_")
+    camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
+    return _ALIASES.get(camel, camel)
+
+
+def _value(field: str, value: Any) -> Any:
+    type_name = _REFERENCES.get(field)
+    if type_name is None or value is None:
+        return value
+    if isinstance(value, list):
+        return [to_global_id(type_name, v) for v in value]
+    return to_global_id(type_name, value)
+
+
+def _change(raw: dict[str, Any]) -> "ContactHistoryChange":
+    name = field_name(raw["field"])
+    return ContactHistoryChange(field=name, old_value=_value(name, raw.get("old")), new_value=_value(name, raw.get("new")))
+
+
+@strawberry.type(
+    description="One field of a change. Values are JSON as the field holds them: strings, numbers, booleans, "
+    "lists (tagIds, listIds: the whole set before and after) or null (not set). References to other objects "
+    "(companyId, departmentId, assignedAgentId, assignedGroupId, tagIds, listIds, noteId) are global ids, "
+    "which `node(id:)` resolves while the object still exists."
+)
+class ContactHistoryChange:
+    field: str
+    old_value: JSON | None
+    new_value: JSON | None
+
+
+@strawberry.type(
+    description="One change to a contact. `action` names what happened: CONTACT_CREATED, CONTACT_UPDATED, "
+    "CONTACT_SUSPENDED, CONTACT_REACTIVATED, CONTACT_TAGS_ADDED, CONTACT_TAGS_REMOVED, CONTACT_ADDED_TO_LIST, "
+    "CONTACT_REMOVED_FROM_LIST, CONTACT_COMPANY_SET, CONTACT_DEPARTMENT_SET, CONTACT_ASSIGNED, "
+    "CONTACT_UNSUBSCRIBED, NOTE_CREATED, TAG_DELETED, DEPARTMENT_DELETED, and others as features add them."
+)
+class ContactHistoryEntry(Node):
+    at: datetime
+    action: str
+    changes: list[ContactHistoryChange]
+    actor_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Who made the change; null when the system made it (e.g. an integration).")
+    async def actor(self, info: Info) -> User | None:
+        if self.actor_id is None:
+            return None
+        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.actor_id))
+
+    @classmethod
+    def from_row(cls, row: Any) -> "ContactHistoryEntry":
+        return cls(
+            id=to_global_id("ContactHistoryEntry", row.id),
+            at=row.at,
+            action=row.action,
+            actor_id=row.actor_user_id,
+            changes=[_change(c) for c in row.changes or ()],
+        )
+
+    @classmethod
+    def from_contact_row(cls, row: Any) -> "ContactHistoryEntry | None":
+        """For `node(id:)`: catalogue entries (no contact) are not part of any contact's history."""
+        return None if row.contact_id is None else cls.from_row(row)
+
+
+@strawberry.type(description="A contact's history, newest first.")
+class ContactHistoryConnection:
+    contact_id: strawberry.Private[int]
+    page_info: PageInfo
+    edges: list[Edge[ContactHistoryEntry]]
+
+    @strawberry.field(description="How many entries the whole history holds (all pages).")
+    async def total_count(self, info: Info) -> int:
+        return await info.context.loaders.history_count.load(self.contact_id)
+
+    @classmethod
+    def from_page(cls, contact_id: int, page: Page[Any], had_cursor: bool) -> "ContactHistoryConnection":
+        return cls(
+            contact_id=contact_id,
+            page_info=page_info(page.cursors, page.has_next_page, had_cursor),
+            edges=[Edge(cursor=c, node=ContactHistoryEntry.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+        )

@@ -1,0 +1,188 @@
+"""`load_demo`: migrate, then load (or reuse) the two demo workspaces and mint their keys.
+
+A workspace is loaded under a temporary slug and renamed to its real slug in the last step, so a
+load that was interrupted is recognised as incomplete and loaded again on the next run instead of
+being mistaken for finished data.
+"""
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.db import create_engine
+from domain.demo.catalog import build_catalog, catalog_sizes
+from domain.demo.contact_rows import Batch, ContactGenerator
+from domain.demo.ids import IdReserver
+from domain.demo.keys import mint_role_keys
+from domain.demo.profiles import WorkspaceProfile, demo_plan
+from domain.demo.store import (
+    LOADING_SUFFIX,
+    delete_workspaces,
+    find_workspaces,
+    insert_in_lanes,
+    insert_rows,
+    publish_workspace,
+)
+from domain.demo.traits import random_traits, showcase_traits
+from domain.enums import Role
+from domain.migrate import upgrade
+
+# Contacts generated and inserted per transaction: bounds memory (about 30 events per contact)
+# while keeping the number of commits small.
+CONTACTS_PER_TRANSACTION = 2_000
+# Rows that other rows of a batch point at.
+PARENT_TABLES = ("contact", "conversation")
+
+
+@dataclass
+class DemoWorkspace:
+    """A loaded demo workspace and fresh API keys of its role users."""
+
+    name: str
+    slug: str
+    keys: dict[Role, str]  # ADMIN, OPERATOR, AGENT, in that order
+
+
+async def load_demo(
+    *,
+    database_url: str,
+    contacts: int,
+    reset: bool = False,
+    seed: int = 7,
+    console: Console,
+    now: datetime | None = None,
+) -> list[DemoWorkspace]:
+    """Make sure both demo workspaces exist and return fresh keys for them, the main one first.
+
+    Existing demo workspaces are kept unless `reset`; then they (and only they) are deleted and
+    loaded again. The same `seed` and `now` give the same data.
+    """
+    if contacts < 1:
+        raise ValueError("contacts must be at least 1")
+    now = now or datetime.now(UTC)
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    # Daily rollups are per UTC day, so every instant is generated in UTC.
+    now = now.astimezone(UTC)
+    plan = demo_plan(contacts)
+    slugs = [profile.slug for profile, _ in plan]
+    engine = create_engine(database_url)
+    try:
+        console.print("Migrating the database…")
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            existing = await find_workspaces(connection, slugs)
+        if reset or len(existing) < len(slugs):
+            await _clear_demo(engine, slugs, console)
+            await _load_all(engine, plan, seed=seed, now=now, console=console)
+            async with engine.connect() as connection:
+                existing = await find_workspaces(connection, slugs)
+        else:
+            console.print("Demo data is already loaded; minting new keys (use --reset to load it again).")
+        workspaces = []
+        for profile, _ in plan:
+            workspace_id, name = existing[profile.slug]
+            workspaces.append(DemoWorkspace(name, profile.slug, await mint_role_keys(engine, workspace_id, now)))
+        return workspaces
+    finally:
+        await engine.dispose()
+
+
+async def _clear_demo(engine: AsyncEngine, slugs: list[str], console: Console) -> None:
+    """Delete the demo workspaces, finished or interrupted, before loading them."""
+    async with engine.begin() as connection:
+        found = await find_workspaces(connection, slugs + [slug + LOADING_SUFFIX for slug in slugs])
+        if found:
+            console.print(f"Deleting the previous demo data ({', '.join(sorted(found))})…")
+            await delete_workspaces(connection, [workspace_id for workspace_id, _ in found.values()])
+
+
+async def _load_all(
+    engine: AsyncEngine, plan: list[tuple[WorkspaceProfile, int]], *, seed: int, now: datetime, console: Console
+) -> None:
+    """Load every planned workspace behind one progress display."""
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("contacts"),
+        TimeElapsedColumn(), TextColumn("{task.fields[rows]:,} rows"),
+    )
+    with Progress(*columns, console=console) as progress:
+        for profile, count in plan:
+            task = progress.add_task(profile.name, total=count, rows=0)
+            started = time.perf_counter()
+            rows = await load_workspace(engine, profile, count, seed=seed, now=now, progress=progress, task=task)
+            elapsed = time.perf_counter() - started
+            progress.console.print(f"{profile.name}: {count:,} contacts, {rows:,} rows in {elapsed:.1f} s")
+
+
+async def load_workspace(
+    engine: AsyncEngine, profile: WorkspaceProfile, contacts: int, *, seed: int, now: datetime,
+    progress: Progress | None = None, task: TaskID | None = None,
+) -> int:
+    """Load one workspace with `contacts` contacts; returns the number of rows inserted.
+
+    Generation is pure Python and needs no database, so the next chunk is generated in a worker
+    thread while the current one is being inserted: the database (a server process, or SQLite
+    outside the GIL) works on one core while Python builds rows on the other.
+    """
+    rng = random.Random(f"{seed}:{profile.slug}")
+    reserver = IdReserver(engine.dialect.name)
+    async with engine.begin() as connection:
+        sizes = catalog_sizes(profile, contacts)
+        ids = {table: await reserver.reserve(connection, table, count) for table, count in sizes.items()}
+        catalog = build_catalog(rng, profile, ids=ids, now=now, slug_in_progress=profile.slug + LOADING_SUFFIX)
+        total = await insert_rows(connection, catalog.rows)
+    generator = ContactGenerator(rng, profile, catalog, now)
+
+    def generate(first: int, size: int) -> Batch:
+        batch = Batch()
+        for index in range(first, first + size):
+            # The lowest id of the workspace is the showcase contact the demo opens on.
+            generator.add(batch, showcase_traits() if index == 0 else random_traits(rng))
+        return batch
+
+    step = CONTACTS_PER_TRANSACTION
+    chunks = [(first, min(step, contacts - first)) for first in range(0, contacts, step)]
+    upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[0]))
+    try:
+        for position, (_, size) in enumerate(chunks):
+            batch = await upcoming
+            if position + 1 < len(chunks):
+                upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[position + 1]))
+            total += await _insert_batch(engine, reserver, batch, size)
+            if progress is not None and task is not None:
+                progress.update(task, advance=size, rows=total)
+    finally:
+        # Never leave a generating thread behind when an insert fails; its own outcome no longer matters.
+        if not upcoming.done():
+            await asyncio.wait([upcoming])
+        if not upcoming.cancelled():
+            upcoming.exception()
+    async with engine.begin() as connection:
+        await publish_workspace(connection, catalog.workspace_id, profile.slug)
+    return total
+
+
+async def _insert_batch(engine: AsyncEngine, reserver: IdReserver, batch: Batch, size: int) -> int:
+    """Reserve the batch's ids and insert its rows; returns the row count.
+
+    SQLite takes one writer at a time: everything goes in one transaction. PostgreSQL gets the
+    rows other rows point at (contacts, conversations) committed first, then the rest in two
+    concurrent lanes (message events, everything else). A batch cut short by an error leaves the
+    workspace under its loading slug, so it is deleted and loaded again on the next run.
+    """
+    async with engine.begin() as connection:
+        contact_ids = await reserver.reserve(connection, "contact", size)
+        conversation_ids = await reserver.reserve(connection, "conversation", len(batch.conversations))
+        batch.bind_ids(contact_ids, conversation_ids)
+        if engine.dialect.name != "postgresql":
+            return await insert_rows(connection, batch.rows)
+        parents = {table: batch.rows.pop(table, []) for table in PARENT_TABLES}
+        inserted = await insert_rows(connection, parents)
+    events = {"message_event": batch.rows.pop("message_event", [])}
+    return inserted + await insert_in_lanes(engine, [events, dict(batch.rows)])

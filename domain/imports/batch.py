@@ -1,0 +1,201 @@
+"""Applying one batch of validated rows: a fixed number of statements whatever the batch size.
+
+The caller's transaction holds the whole batch, so its contacts, memberships, custom values,
+audit entries and the job's progress land together or not at all.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.enums import ContactOrigin, DiscardReason
+from domain.imports import names as catalog_names
+from domain.imports.matching import Decisions, Seen, decide
+from domain.imports.options import ImportOptions
+from domain.imports.rows import ImportRow, RowError
+from domain.imports.trail import custom_value, joined
+from domain.repositories import imports as repo
+from domain.services import audit
+from domain.text import fold, search_text
+
+FIELDS = ("name", "email", "phone", "language", "company_id", "department_id")
+# Membership sets are audited whole, before and after, under the names the profile actions use.
+AUDIT_FIELD = {"tags": "tag_ids", "lists": "list_ids"}
+
+
+@dataclass(frozen=True)
+class ImportContext:
+    workspace_id: int
+    actor_user_id: int | None
+    options: ImportOptions
+    field_ids: dict[str, int]
+    # The file's own labels of the e-mail and phone columns, for reports.
+    columns: dict[str, str | None]
+
+
+@dataclass
+class BatchResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+class BatchWriter:
+    def __init__(self, session: AsyncSession, ctx: ImportContext, now: datetime) -> None:
+        self.s, self.ctx, self.now = session, ctx, now
+        self.ws = ctx.workspace_id
+        self.write = not ctx.options.dry_run
+        self.ids: dict[str, catalog_names.NameIds] = {}
+        self.chosen: dict[str, frozenset[int]] = {}
+        self.audit_rows: list[dict[str, Any]] = []
+
+    async def apply(self, rows: Sequence[ImportRow], errors: Sequence[RowError], seen: Seen) -> BatchResult:
+        existing = await repo.contacts_by_keys(
+            self.s, workspace_id=self.ws,
+            emails=sorted({r.email for r in rows if r.email}), phones=sorted({r.phone for r in rows if r.phone}),
+        )
+        plan = decide(rows, seen=seen, existing=existing, update_existing=self.ctx.options.update_existing,
+                      columns=self.ctx.columns)
+        await self._resolve_names(plan)
+        result = BatchResult(created=len(plan.creates), failed=len({e.row for e in errors}) + len(plan.conflicts))
+        result.errors = sorted([*errors, *plan.conflicts, *plan.duplicates], key=lambda e: e.row)
+        await self._create(plan.creates)
+        result.updated = await self._update(plan.updates)
+        result.skipped = plan.kept_existing + len(plan.duplicates) + len(plan.updates) - result.updated
+        if self.write:
+            await repo.insert_audit(
+                self.s, workspace_id=self.ws, actor_user_id=self.ctx.actor_user_id, at=self.now, rows=self.audit_rows
+            )
+        return result
+
+    # -- names ------------------------------------------------------------------------------------
+
+    async def _resolve_names(self, plan: Decisions) -> None:
+        touched = [*plan.creates, *(row for row, _ in plan.updates)]
+        wanted = {
+            "company": {r.company for r in touched if r.company},
+            "department": {r.department for r in touched if r.department},
+            "tags": {t for r in touched for t in r.tags},
+            "lists": {t for r in touched for t in r.lists},
+        }
+        chosen = {"tags": self.ctx.options.tag_ids, "lists": self.ctx.options.list_ids}
+        for kind, names in wanted.items():
+            if names or chosen.get(kind):
+                known = self.ids[kind] = await catalog_names.resolve(
+                    self.s, kind, sorted(names), workspace_id=self.ws, now=self.now, create=self.write
+                )
+                # An option id deleted since the job started is dropped rather than failing the batch.
+                self.chosen[kind] = frozenset(i for i in chosen.get(kind, ()) if i in known.ids)
+
+    def _id(self, kind: str, name: str | None) -> int | None:
+        return None if name is None else self.ids[kind].get(name)
+
+    def _members(self, kind: str, row: ImportRow) -> frozenset[int]:
+        """The tag (or list) ids a row's contact gets: the ones it names and the ones chosen for every row."""
+        names = row.tags if kind == "tags" else row.lists
+        chosen = self.chosen.get(kind, frozenset())
+        if not names:
+            return chosen
+        known = self.ids[kind]
+        return chosen.union([known.get(n) for n in names])
+
+    def _fields(self, row: ImportRow) -> dict[str, Any]:
+        return {
+            "name": row.name, "email": row.email, "phone": row.phone, "language": row.language,
+            "company_id": self._id("company", row.company), "department_id": self._id("department", row.department),
+        }
+
+    def _audit(self, contact_id: int, action: str, changes: str) -> None:
+        """Queue an audit entry; `changes` is JSON text (see trail)."""
+        self.audit_rows.append({"contact_id": contact_id, "action": action, "changes": changes})
+
+    # -- new contacts -----------------------------------------------------------------------------
+
+    async def _create(self, rows: list[ImportRow]) -> None:
+        if not rows or not self.write:
+            return
+        buried = await repo.tombstoned(self.s, workspace_id=self.ws, hashes=[h for r in rows for h in r.hashes])
+        contacts, linked = [], []
+        for r in rows:
+            suspended = not buried.isdisjoint(r.hashes)
+            links = {
+                "company_id": self._id("company", r.company), "department_id": self._id("department", r.department),
+            }
+            discard = DiscardReason.SUSPENDED if suspended else None
+            contacts.append({
+                "name": r.name, "email": r.email, "phone": r.phone, "language": r.language, **links,
+                "name_key": r.name_key, "search_text": r.search_text,
+                "discard_reason": discard, "discarded_at": self.now if suspended else None,
+            })
+            linked.append({**links, "origin": ContactOrigin.IMPORT, "discard_reason": discard})
+        now = self.now
+        shared = {"origin": ContactOrigin.IMPORT, "contact_since": now, "created_at": now, "updated_at": now}
+        new_ids = await repo.insert_contacts(self.s, workspace_id=self.ws, rows=contacts, constants=shared)
+        custom: list[tuple[int, int, str, Any]] = []
+        pairs: dict[str, list[tuple[int, int]]] = {"tags": [], "lists": []}
+        for r, contact_id, links in zip(rows, new_ids, linked, strict=True):
+            for key, (column, value) in r.custom.items():
+                custom.append((contact_id, self.ctx.field_ids[key], column, value))
+            for kind, found in pairs.items():
+                members = sorted(self._members(kind, r))
+                if members:
+                    found += [(contact_id, t) for t in members]
+                    links[AUDIT_FIELD[kind]] = members
+            # The row's own values were put in audit form with validation; the ids found here join them.
+            self._audit(contact_id, "CONTACT_CREATED", joined(r.trail, links))
+        await repo.insert_custom_values(self.s, workspace_id=self.ws, values=custom)
+        for kind, found in pairs.items():
+            await repo.add_memberships(self.s, kind, workspace_id=self.ws, pairs=found, now=self.now)
+
+    # -- existing contacts ------------------------------------------------------------------------
+
+    async def _update(self, updates: list[tuple[ImportRow, Any]]) -> int:
+        """Blank cells keep what the contact has; tags and lists are only ever added. Returns how many changed."""
+        if not updates:
+            return 0
+        ids = [m.id for _, m in updates]
+        current_custom = await repo.custom_values(self.s, workspace_id=self.ws, contact_ids=ids) if any(
+            r.custom for r, _ in updates) else {}
+        current: dict[str, dict[int, set[int]]] = {"tags": {}, "lists": {}}
+        for kind in current:
+            if kind in self.ids:
+                current[kind] = await repo.memberships(self.s, kind, workspace_id=self.ws, contact_ids=ids)
+        contact_rows, custom_rows = [], []
+        pairs: dict[str, list[tuple[int, int]]] = {"tags": [], "lists": []}
+        for row, match in updates:
+            old = {f: getattr(match, f) for f in FIELDS}
+            given = {k: v for k, v in self._fields(row).items() if v is not None and v != old[k]}
+            new = {**old, **given}
+            trail = audit.diff(old, given) if given else []
+            for key, (column, value) in row.custom.items():
+                before = current_custom.get(match.id, {}).get(self.ctx.field_ids[key])
+                columns = {c: value if c == column else None for c in repo.VALUE_COLUMNS}
+                if before != columns:
+                    custom_rows.append({"workspace_id": self.ws, "contact_id": match.id,
+                                        "field_id": self.ctx.field_ids[key], **columns})
+                    trail += audit.diff({f"customFields.{key}": custom_value(before)}, {f"customFields.{key}": value})
+            for kind, found in pairs.items():
+                had = current[kind].get(match.id, set())
+                added = self._members(kind, row) - had
+                if added:
+                    found += [(match.id, t) for t in sorted(added)]
+                    trail += audit.diff({AUDIT_FIELD[kind]: sorted(had)}, {AUDIT_FIELD[kind]: sorted(had | added)})
+            if not trail:
+                continue  # identical to what the base has: nothing to write, nothing to audit
+            contact_rows.append({
+                "contact_id": match.id, **new, "name_key": fold(new["name"]),
+                "search_text": search_text(new["name"], new["email"], new["phone"]), "updated_at": self.now,
+            })
+            self._audit(match.id, "CONTACT_UPDATED", json.dumps(trail))
+        if self.write:
+            await repo.update_contacts(self.s, workspace_id=self.ws, rows=contact_rows)
+            await repo.upsert_custom_values(self.s, custom_rows)
+            for kind, found in pairs.items():
+                await repo.add_memberships(self.s, kind, workspace_id=self.ws, pairs=found, now=self.now)
+        return len(contact_rows)

@@ -1,0 +1,106 @@
+"""The BULK_ACTION job: applies one action to the contacts snapshotted in job_item, a batch at a time.
+
+Each batch is set-based (one INSERT ... SELECT or UPDATE per table) and, in the same transaction,
+writes one audit entry per contact it changed and advances the job's cursor and counters.
+
+Counting: `processed` counts every item handled, so processed == total at the end; `failed` counts
+the items among them whose contact was deleted after the job was created (nothing to apply to).
+Contacts that already had the tag, group, flow or suspension are processed, unchanged, unaudited.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.enums import BulkAction, JobKind
+from domain.errors import NotFound
+from domain.jobs import registry
+from domain.models import ContactTag, Flow, FlowEnrolment, Group, GroupMember, Job, Tag
+from domain.repositories import bulk_writes as writes
+from domain.repositories.contact_writes import delete_contacts
+
+BATCH_SIZE = 2_000
+
+# Actions that put contacts in something: (target model, membership table, its target column, audit).
+MEMBERSHIP_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str, str]] = {
+    BulkAction.ADD_TAG: (Tag, ContactTag.__table__, "tag_id", "TAG_ADDED", "tagIds"),
+    BulkAction.ADD_TO_GROUP: (Group, GroupMember.__table__, "group_id", "GROUP_ADDED", "groupIds"),
+    BulkAction.CONNECT_FLOW: (Flow, FlowEnrolment.__table__, "flow_id", "FLOW_CONNECTED", "flowIds"),
+}
+
+
+def target_model(action: BulkAction) -> Any | None:
+    """What `targetId` names for an action (a Tag, Group or Flow), or None when it takes none."""
+    entry = MEMBERSHIP_ACTIONS.get(action)
+    return entry[0] if entry else None
+
+
+AuditRows = list[tuple[int | None, str, list[dict[str, Any]]]]
+
+
+async def _add_to(
+    session: AsyncSession, batch: writes.Batch, action: BulkAction, target_id: int, now: datetime
+) -> AuditRows:
+    model, table, column, audit_action, audit_field = MEMBERSHIP_ACTIONS[action]
+    if not await writes.target_exists(session, model, workspace_id=batch.workspace_id, target_id=target_id):
+        # Failing the job is clearer than silently finishing it with nothing applied.
+        raise NotFound(f"the {model.__name__.lower()} of this job was deleted while it ran")
+    changed = await writes.add_memberships(session, batch, table=table, column=column, target_id=target_id, now=now)
+    if action == BulkAction.CONNECT_FLOW:
+        changed += await writes.reactivate_enrolments(session, batch, flow_id=target_id, now=now)
+    change = [{"field": audit_field, "old": None, "new": [target_id]}]
+    return [(c, audit_action, change) for c in sorted(changed)]
+
+
+async def _suspend(
+    session: AsyncSession, batch: writes.Batch, items: list[writes.BatchItem], now: datetime
+) -> AuditRows:
+    old = {i.contact_id: i.discard_reason.value if i.discard_reason else None for i in items}
+    changed = await writes.suspend(session, batch, now=now)
+    # The same entry as contactSuspend writes, so the history reads alike whichever way it happened.
+    return [
+        (c, "CONTACT_SUSPENDED", [{"field": "discard_reason", "old": old[c], "new": "SUSPENDED"}])
+        for c in sorted(changed)
+    ]
+
+
+async def _delete(session: AsyncSession, batch: writes.Batch, job: Job, now: datetime) -> AuditRows:
+    contacts = await writes.contacts_of(session, batch)
+    await delete_contacts(session, workspace_id=batch.workspace_id, contacts=contacts, now=now)
+    if not contacts:
+        return []
+    # A deleted contact keeps no history (only its tombstone); the workspace keeps who deleted how many.
+    changes = [{"field": "contacts", "old": len(contacts), "new": 0}, {"field": "job", "old": None, "new": job.id}]
+    return [(None, "CONTACTS_DELETED", changes)]
+
+
+class BulkActionHandler:
+    def __init__(self, batch_size: int = BATCH_SIZE) -> None:
+        self.batch_size = batch_size
+
+    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime) -> bool:
+        action = BulkAction(job.params["action"])
+        target_id = job.params.get("target_id")
+        items = await writes.next_items(
+            session, job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, size=self.batch_size
+        )
+        if not items:
+            return True
+        batch = writes.Batch(job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, upto=items[-1].position)
+        if action in MEMBERSHIP_ACTIONS:
+            audit = await _add_to(session, batch, action, target_id, now)
+        elif action == BulkAction.SUSPEND:
+            audit = await _suspend(session, batch, [i for i in items if i.alive], now)
+        else:
+            audit = await _delete(session, batch, job, now)
+        await writes.add_audit_entries(
+            session, workspace_id=job.workspace_id, actor_user_id=job.created_by_user_id, entries=audit, at=now
+        )
+        job.cursor = batch.upto
+        job.processed += len(items)
+        job.failed += sum(1 for i in items if not i.alive)
+        return len(items) < self.batch_size or job.processed >= job.total
+
+
+registry.register(JobKind.BULK_ACTION, BulkActionHandler())

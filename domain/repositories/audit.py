@@ -1,0 +1,79 @@
+"""The audit table: many entries in one write, and each contact's history read in batches."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import RequestSession
+from domain.models import AuditEntry
+from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor, first_n_per_parent
+
+
+async def insert_entries(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    action: str,
+    at: datetime,
+    changes_by_contact: Mapping[int, list[dict[str, Any]]],
+) -> None:
+    """One entry per contact in a single executemany: for changes that touch many contacts at once."""
+    rows = [
+        {"workspace_id": workspace_id, "contact_id": contact_id, "actor_user_id": actor_user_id, "action": action,
+         "at": at, "changes": changes}
+        for contact_id, changes in changes_by_contact.items()
+        if changes
+    ]
+    if rows:
+        await session.execute(insert(AuditEntry), rows)
+
+
+def _after(cursor: str) -> Any:
+    payload = decode_cursor(cursor)
+    try:
+        at, last_id = datetime.fromisoformat(payload["t"]), int(payload["i"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidCursor("the cursor is not one this API issued") from exc
+    if at.tzinfo is None:
+        raise InvalidCursor("the cursor is not one this API issued")
+    return or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < last_id))
+
+
+async def history_pages(
+    session: RequestSession, *, workspace_id: int, contact_ids: Sequence[int], first: int, after: str | None
+) -> dict[int, Page[Any]]:
+    """Newest entries first; the cursor is the (time, id) of the last entry shown.
+
+    Keyset cursors rather than offsets: a change made while someone pages would otherwise shift
+    every later page by one.
+    """
+    where = [AuditEntry.workspace_id == workspace_id, AuditEntry.contact_id.in_(contact_ids)]
+    if after is not None:
+        where.append(_after(after))
+    stmt = select(
+        AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.actor_user_id, AuditEntry.changes
+    ).where(*where)
+    pages = await first_n_per_parent(
+        session, stmt, parent=AuditEntry.contact_id, order_by=[AuditEntry.at.desc(), AuditEntry.id.desc()], first=first
+    )
+    return {
+        key: Page(
+            items=p.items,
+            cursors=[encode_cursor({"t": r.at.isoformat(), "i": r.id}) for r in p.items],
+            has_next_page=p.has_next_page,
+        )
+        for key, p in pages.items()
+    }
+
+
+async def history_counts(session: RequestSession, *, workspace_id: int, contact_ids: Sequence[int]) -> dict[int, int]:
+    rows = await session.all(
+        select(AuditEntry.contact_id, func.count())
+        .where(AuditEntry.workspace_id == workspace_id, AuditEntry.contact_id.in_(contact_ids))
+        .group_by(AuditEntry.contact_id)
+    )
+    return {int(c): int(n) for c, n in rows}

@@ -1,0 +1,149 @@
+"""Set-based writes of a bulk action: one statement per table and batch, scoped to one workspace.
+
+A batch is the job's items with positions in (after, upto]; statements select its contacts with a
+subquery on job_item instead of sending thousands of ids as parameters.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.db import UtcDateTime
+from domain.enums import DiscardReason, FlowEnrolmentStatus
+from domain.models import AuditEntry, Contact, FlowEnrolment, JobItem
+from domain.repositories.upsert import insert_ignore
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    position: int
+    contact_id: int
+    alive: bool  # False when the contact was deleted after the job was created
+    discard_reason: DiscardReason | None
+
+
+@dataclass(frozen=True)
+class Batch:
+    job_id: int
+    workspace_id: int
+    after: int
+    upto: int
+
+    def contact_ids(self) -> Select[Any]:
+        """The batch's contacts that still exist, as a subquery."""
+        return (
+            select(JobItem.contact_id)
+            .join(Contact, and_(Contact.id == JobItem.contact_id, Contact.workspace_id == self.workspace_id))
+            .where(JobItem.job_id == self.job_id, JobItem.position > self.after, JobItem.position <= self.upto)
+        )
+
+
+async def next_items(
+    session: AsyncSession, *, job_id: int, workspace_id: int, after: int, size: int
+) -> list[BatchItem]:
+    """The next `size` items after position `after`, each with whether its contact still exists."""
+    rows = await session.execute(
+        select(JobItem.position, JobItem.contact_id, Contact.id, Contact.discard_reason)
+        .select_from(JobItem)
+        .outerjoin(Contact, and_(Contact.id == JobItem.contact_id, Contact.workspace_id == workspace_id))
+        .where(JobItem.job_id == job_id, JobItem.position > after)
+        .order_by(JobItem.position)
+        .limit(size)
+    )
+    return [BatchItem(p, c, live is not None, reason) for p, c, live, reason in rows]
+
+
+async def add_memberships(
+    session: AsyncSession, batch: Batch, *, table: Any, column: str, target_id: int, now: datetime
+) -> list[int]:
+    """Put the batch's contacts in a tag, group or flow; returns the contacts newly added.
+
+    ON CONFLICT DO NOTHING leaves existing memberships (and their dates) alone, and RETURNING
+    reports only the rows inserted, so the audit records real changes only.
+    """
+    values: dict[str, Any] = {
+        column: literal(target_id),
+        "workspace_id": literal(batch.workspace_id),
+    }
+    if table is FlowEnrolment.__table__:
+        values["status"] = literal(FlowEnrolmentStatus.ACTIVE.value)
+        values["enrolled_at"] = literal(now, UtcDateTime())
+    else:
+        values["created_at"] = literal(now, UtcDateTime())
+    chosen = select(Contact.id, *values.values()).where(
+        Contact.workspace_id == batch.workspace_id, Contact.id.in_(batch.contact_ids())
+    )
+    stmt = (
+        insert_ignore(session, table, ["contact_id", column])
+        .from_select(["contact_id", *values], chosen)
+        .returning(table.c.contact_id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def reactivate_enrolments(session: AsyncSession, batch: Batch, *, flow_id: int, now: datetime) -> list[int]:
+    """Make the batch's COMPLETED or EXITED enrolments in a flow ACTIVE again (connecting again)."""
+    table = FlowEnrolment.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.workspace_id == batch.workspace_id,
+            table.c.flow_id == flow_id,
+            table.c.status != FlowEnrolmentStatus.ACTIVE,
+            table.c.contact_id.in_(batch.contact_ids()),
+        )
+        .values(status=FlowEnrolmentStatus.ACTIVE, enrolled_at=now)
+        .returning(table.c.contact_id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def suspend(session: AsyncSession, batch: Batch, *, now: datetime) -> list[int]:
+    """Suspend the batch's contacts not suspended yet; returns those changed."""
+    table = Contact.__table__
+    stmt = (
+        update(table)
+        .where(
+            table.c.workspace_id == batch.workspace_id,
+            table.c.id.in_(batch.contact_ids()),
+            or_(table.c.discard_reason.is_(None), table.c.discard_reason != DiscardReason.SUSPENDED),
+        )
+        .values(discard_reason=DiscardReason.SUSPENDED, discarded_at=now, updated_at=now)
+        .returning(table.c.id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def contacts_of(session: AsyncSession, batch: Batch) -> list[Contact]:
+    return list(
+        await session.scalars(
+            select(Contact).where(Contact.workspace_id == batch.workspace_id, Contact.id.in_(batch.contact_ids()))
+        )
+    )
+
+
+async def add_audit_entries(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    entries: Sequence[tuple[int | None, str, list[dict[str, Any]]]],
+    at: datetime,
+) -> None:
+    """Many audit entries (contact id, action, changes) in one executemany INSERT."""
+    if not entries:
+        return
+    rows = [
+        {"workspace_id": workspace_id, "contact_id": c, "actor_user_id": actor_user_id, "action": a, "at": at, "changes": ch}
+        for c, a, ch in entries
+    ]
+    await session.execute(insert(AuditEntry.__table__), rows)
+
+
+async def target_exists(session: AsyncSession, model: Any, *, workspace_id: int, target_id: int) -> bool:
+    found = await session.scalar(select(model.id).where(model.workspace_id == workspace_id, model.id == target_id))
+    return found is not None

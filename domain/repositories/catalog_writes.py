@@ -1,0 +1,83 @@
+"""Writes of the workspace catalogue (tags, departments, groups, lists, companies, segments).
+
+Every function is scoped to one workspace.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.models import Contact, ContactTag
+
+M = TypeVar("M")
+
+
+async def find_same_name(
+    session: AsyncSession, model: type[M], *, workspace_id: int, name: str, exclude_id: int | None = None
+) -> M | None:
+    """An entity whose name equals `name` ignoring case.
+
+    SQLite's lower() folds ASCII only, so SQL narrows the candidates by length and Python compares
+    with casefold(); names whose folded forms differ in length (ß / SS) are not taken as equal.
+    """
+    stmt = select(model).where(
+        model.workspace_id == workspace_id,  # type: ignore[attr-defined]
+        func.length(model.name) == len(name),  # type: ignore[attr-defined]
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(model.id != exclude_id)  # type: ignore[attr-defined]
+    wanted = name.casefold()
+    for row in await session.scalars(stmt):
+        if row.name.casefold() == wanted:  # type: ignore[attr-defined]
+            return row
+    return None
+
+
+async def tag_sets_of_members(session: AsyncSession, *, workspace_id: int, tag_id: int) -> dict[int, list[int]]:
+    """Every tag of each contact carrying `tag_id` (a subquery, so any number of contacts fits one statement)."""
+    members = select(ContactTag.contact_id).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id)
+    rows = await session.execute(
+        select(ContactTag.contact_id, ContactTag.tag_id).where(
+            ContactTag.workspace_id == workspace_id, ContactTag.contact_id.in_(members)
+        )
+    )
+    sets: dict[int, list[int]] = defaultdict(list)
+    for contact_id, tid in rows:
+        sets[contact_id].append(tid)
+    return {c: sorted(t) for c, t in sets.items()}
+
+
+async def contacts_in_department(session: AsyncSession, *, workspace_id: int, department_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(Contact.id).where(Contact.workspace_id == workspace_id, Contact.department_id == department_id)
+    )
+    return sorted(rows)
+
+
+async def clear_department(session: AsyncSession, *, workspace_id: int, department_id: int, now: datetime) -> None:
+    """Contacts of a department being deleted keep existing, with no department."""
+    await session.execute(
+        update(Contact)
+        .where(Contact.workspace_id == workspace_id, Contact.department_id == department_id)
+        .values(department_id=None, updated_at=now)
+    )
+
+
+async def touch_tagged(session: AsyncSession, *, workspace_id: int, tag_id: int, now: datetime) -> None:
+    members = select(ContactTag.contact_id).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id)
+    await session.execute(
+        update(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(members)).values(updated_at=now)
+    )
+
+
+async def delete_tag_memberships(session: AsyncSession, *, workspace_id: int, tag_id: int) -> None:
+    # Explicit rather than through ON DELETE CASCADE, which SQLite honours only when the
+    # connection enabled foreign keys.
+    await session.execute(delete(ContactTag).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id))
+
+
+async def delete_entity(session: AsyncSession, model: Any, *, workspace_id: int, entity_id: int) -> None:
+    await session.execute(delete(model).where(model.workspace_id == workspace_id, model.id == entity_id))

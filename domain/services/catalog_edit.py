@@ -1,0 +1,168 @@
+"""Creating, renaming and deleting what contacts are organised by: tags, departments, groups, lists, companies.
+
+Names are trimmed and unique per workspace ignoring case. Catalogue changes are audited too, with
+no contact; a deletion that takes something away from contacts is also written in each one's history.
+"""
+
+import re
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+from domain.db import RequestSession, write_transaction
+from domain.errors import DomainError, ErrorCode, InvalidInput
+from domain.models import Company, ContactList, Department, Group, Tag
+from domain.policies import Action, Principal, authorize
+from domain.repositories import audit as audit_repo
+from domain.repositories import catalog_writes as repo
+from domain.services import audit, lookups
+
+M = TypeVar("M")
+
+# The entities named by a plain unique name; segments (name + filter) live in services.segments.
+NAMED = (Tag, Department, Group, ContactList, Company)
+_DOMAIN = re.compile(r"^(?=.{1,200}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+class NameTaken(DomainError):
+    code = ErrorCode.CONFLICT
+
+
+def clean_name(model: Any, raw: str | None, *, field: str = "name") -> str:
+    name = (raw or "").strip()
+    # The column decides the limit (200 characters for every catalogue name today).
+    limit = model.__table__.c.name.type.length
+    if not name:
+        raise InvalidInput(f"a {lookups.noun(model)} needs a name", field=field)
+    if len(name) > limit:
+        raise InvalidInput(f"a {lookups.noun(model)} name is at most {limit} characters", field=field)
+    return name
+
+
+def clean_domain(raw: str | None) -> str | None:
+    if raw is None or not raw.strip():
+        return None
+    domain = raw.strip().lower().removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
+    if not _DOMAIN.match(domain):
+        raise InvalidInput(f"{raw.strip()!r} is not a domain name such as example.com", field="domain")
+    return domain
+
+
+async def ensure_unique(
+    session: RequestSession, principal: Principal, model: Any, name: str, *, exclude_id: int | None = None
+) -> None:
+    taken = await repo.find_same_name(
+        session.raw, model, workspace_id=principal.workspace_id, name=name, exclude_id=exclude_id
+    )
+    if taken is not None:
+        raise NameTaken(f"a {lookups.noun(model)} named {taken.name!r} already exists", field="name")
+
+
+def _action(model: Any, verb: str) -> str:
+    return f"{lookups.noun(model).upper().replace(' ', '_')}_{verb}"
+
+
+async def flush_named(session: RequestSession, model: Any, name: str) -> None:
+    """Flush, turning a same-name insert that raced past ensure_unique into a conflict."""
+    try:
+        await session.raw.flush()
+    except IntegrityError as exc:
+        raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from exc
+
+
+async def create_named(
+    *, session: RequestSession, principal: Principal, model: type[M], name: str, now: datetime, **extra: Any
+) -> M:
+    """A new tag, department, group, contact list or company."""
+    assert model in NAMED
+    authorize(principal, Action.WRITE)
+    name = clean_name(model, name)
+    async with write_transaction(session.raw):
+        await ensure_unique(session, principal, model, name)
+        entity = model(workspace_id=principal.workspace_id, name=name, created_at=now, **extra)
+        session.raw.add(entity)
+        await flush_named(session, model, name)
+        audit.record(
+            session.raw, principal=principal, contact_id=None, action=_action(model, "CREATED"),
+            changes=audit.diff({}, {"id": entity.id, "name": name, **extra}), at=now,  # type: ignore[attr-defined]
+        )
+    return entity
+
+
+async def create_company(
+    *, session: RequestSession, principal: Principal, name: str, domain: str | None, now: datetime
+) -> Company:
+    authorize(principal, Action.WRITE)
+    return await create_named(
+        session=session, principal=principal, model=Company, name=name, now=now, domain=clean_domain(domain)
+    )
+
+
+async def rename(
+    *, session: RequestSession, principal: Principal, model: type[M], entity_id: int, name: str, now: datetime
+) -> M:
+    assert model in NAMED
+    authorize(principal, Action.WRITE)
+    name = clean_name(model, name)
+    async with write_transaction(session.raw):
+        entity: Any = await lookups.one(session, principal, model, entity_id, field="id")
+        # The entity itself may keep its name with another case ("vip" -> "VIP").
+        await ensure_unique(session, principal, model, name, exclude_id=entity.id)
+        if entity.name != name:
+            old = entity.name
+            entity.name = name
+            await flush_named(session, model, name)
+            # Catalogue entries have no contact: the unchanged id says which entity was renamed.
+            audit.record(
+                session.raw, principal=principal, contact_id=None, action=_action(model, "RENAMED"),
+                changes=[{"field": "id", "old": entity.id, "new": entity.id}, *audit.diff({"name": old}, {"name": name})],
+                at=now,
+            )
+    return entity
+
+
+async def delete_tag(*, session: RequestSession, principal: Principal, tag_id: int, now: datetime) -> int:
+    """Delete a tag (ADMIN only); each contact that carried it gets a history entry."""
+    authorize(principal, Action.DELETE_TAG)
+    ws = principal.workspace_id
+    async with write_transaction(session.raw):
+        tag = await lookups.one(session, principal, Tag, tag_id, field="id")
+        tag_sets = await repo.tag_sets_of_members(session.raw, workspace_id=ws, tag_id=tag_id)
+        await repo.touch_tagged(session.raw, workspace_id=ws, tag_id=tag_id, now=now)
+        await repo.delete_tag_memberships(session.raw, workspace_id=ws, tag_id=tag_id)
+        await repo.delete_entity(session.raw, Tag, workspace_id=ws, entity_id=tag_id)
+        await audit_repo.insert_entries(
+            session.raw, workspace_id=ws, actor_user_id=principal.user_id, action="TAG_DELETED", at=now,
+            changes_by_contact={
+                contact_id: audit.diff({"tag_ids": tags}, {"tag_ids": [t for t in tags if t != tag_id]})
+                for contact_id, tags in tag_sets.items()
+            },
+        )
+        audit.record(
+            session.raw, principal=principal, contact_id=None, action="TAG_DELETED",
+            changes=audit.diff({"id": tag_id, "name": tag.name}, {"id": None, "name": None}), at=now,
+        )
+    return tag_id
+
+
+async def delete_department(*, session: RequestSession, principal: Principal, department_id: int, now: datetime) -> int:
+    """Delete a department (ADMIN only); its contacts stay, with no department."""
+    authorize(principal, Action.DELETE_DEPARTMENT)
+    ws = principal.workspace_id
+    async with write_transaction(session.raw):
+        department = await lookups.one(session, principal, Department, department_id, field="id")
+        members = await repo.contacts_in_department(session.raw, workspace_id=ws, department_id=department_id)
+        await repo.clear_department(session.raw, workspace_id=ws, department_id=department_id, now=now)
+        await repo.delete_entity(session.raw, Department, workspace_id=ws, entity_id=department_id)
+        changes = audit.diff({"department_id": department_id}, {"department_id": None})
+        await audit_repo.insert_entries(
+            session.raw, workspace_id=ws, actor_user_id=principal.user_id, action="DEPARTMENT_DELETED", at=now,
+            changes_by_contact=dict.fromkeys(members, changes),
+        )
+        audit.record(
+            session.raw, principal=principal, contact_id=None, action="DEPARTMENT_DELETED",
+            changes=audit.diff({"id": department_id, "name": department.name}, {"id": None, "name": None}), at=now,
+        )
+    return department_id
+

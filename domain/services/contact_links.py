@@ -1,0 +1,114 @@
+"""What a contact is linked to: its company, department, tags and assignment (agent and group).
+
+Each change is one transaction with its audit entry; a call that changes nothing writes nothing.
+Tag changes are audited as the whole set before and after, so one entry reads on its own.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from domain.db import RequestSession, write_transaction
+from domain.models import Company, Contact, Department, Group, Tag, User
+from domain.policies import Action, Principal, authorize
+from domain.repositories import contact_writes as repo
+from domain.services import audit, lookups
+
+
+async def _set_columns(
+    session: RequestSession,
+    principal: Principal,
+    contact_id: int,
+    new: dict[str, int | None],
+    references: dict[str, tuple[Any, str]],
+    action: str,
+    now: datetime,
+) -> Contact:
+    """Point columns of a contact at other rows (None clears), checking each target is in the workspace."""
+    async with write_transaction(session.raw):
+        contact = await lookups.contact(session, principal, contact_id, field="contactId")
+        for column, target in new.items():
+            model, field = references[column]
+            if target is not None:
+                await lookups.one(session, principal, model, target, field=field)
+        changes = audit.diff({column: getattr(contact, column) for column in new}, new)
+        if changes:
+            for column, target in new.items():
+                setattr(contact, column, target)
+            contact.updated_at = now
+            audit.record(session.raw, principal=principal, contact_id=contact.id, action=action, changes=changes, at=now)
+    return contact
+
+
+async def set_company(
+    *, session: RequestSession, principal: Principal, contact_id: int, company_id: int | None, now: datetime
+) -> Contact:
+    """Link the contact to an existing company of the workspace; None unlinks it."""
+    authorize(principal, Action.WRITE)
+    return await _set_columns(
+        session, principal, contact_id, {"company_id": company_id}, {"company_id": (Company, "companyId")},
+        "CONTACT_COMPANY_SET", now,
+    )
+
+
+async def set_department(
+    *, session: RequestSession, principal: Principal, contact_id: int, department_id: int | None, now: datetime
+) -> Contact:
+    authorize(principal, Action.WRITE)
+    return await _set_columns(
+        session, principal, contact_id, {"department_id": department_id},
+        {"department_id": (Department, "departmentId")}, "CONTACT_DEPARTMENT_SET", now,
+    )
+
+
+async def assign(
+    *, session: RequestSession, principal: Principal, contact_id: int, agent_id: int | None, group_id: int | None,
+    now: datetime,
+) -> Contact:
+    """Set the whole assignment: the agent (a user of the workspace) and the group; both None unassigns."""
+    authorize(principal, Action.WRITE)
+    return await _set_columns(
+        session, principal, contact_id, {"assigned_agent_id": agent_id, "assigned_group_id": group_id},
+        {"assigned_agent_id": (User, "agentId"), "assigned_group_id": (Group, "groupId")}, "CONTACT_ASSIGNED", now,
+    )
+
+
+async def add_tags(
+    *, session: RequestSession, principal: Principal, contact_id: int, tag_ids: Sequence[int], now: datetime
+) -> Contact:
+    authorize(principal, Action.WRITE)
+    return await _change_tags(session, principal, contact_id, tag_ids, add=True, now=now)
+
+
+async def remove_tags(
+    *, session: RequestSession, principal: Principal, contact_id: int, tag_ids: Sequence[int], now: datetime
+) -> Contact:
+    """Tags the contact does not carry are ignored; unknown tag ids are NOT_FOUND."""
+    authorize(principal, Action.WRITE)
+    return await _change_tags(session, principal, contact_id, tag_ids, add=False, now=now)
+
+
+async def _change_tags(
+    session: RequestSession, principal: Principal, contact_id: int, tag_ids: Sequence[int], *, add: bool, now: datetime
+) -> Contact:
+    ids = lookups.unique_ids(tag_ids, "tagIds")
+    ws = principal.workspace_id
+    async with write_transaction(session.raw):
+        contact = await lookups.contact(session, principal, contact_id, field="contactId")
+        await lookups.many(session, principal, Tag, ids, field="tagIds")
+        before = await repo.member_ids(session.raw, "tags", workspace_id=ws, contact_id=contact.id)
+        after = sorted(set(before) | set(ids)) if add else [t for t in before if t not in ids]
+        if after == before:
+            return contact
+        if add:
+            pairs = [(contact.id, t) for t in ids if t not in before]
+            await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=pairs, now=now)
+        else:
+            await repo.remove_members(session.raw, "tags", workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
+        contact.updated_at = now
+        audit.record(
+            session.raw, principal=principal, contact_id=contact.id,
+            action="CONTACT_TAGS_ADDED" if add else "CONTACT_TAGS_REMOVED",
+            changes=audit.diff({"tag_ids": before}, {"tag_ids": after}), at=now,
+        )
+    return contact

@@ -1,0 +1,62 @@
+"""Adding contacts to a contact list and removing them, from the list's side (many contacts per call).
+
+Every contact whose lists changed gets its own history entry with its whole set of lists before
+and after; contacts already in (or already out of) the list are left alone and get none.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from domain.db import RequestSession, write_transaction
+from domain.models import ContactList
+from domain.policies import Action, Principal, authorize
+from domain.repositories import audit as audit_repo
+from domain.repositories import contact_links as links_repo
+from domain.repositories import contact_writes as repo
+from domain.repositories import profile as profile_repo
+from domain.services import audit, lookups
+
+
+async def add_contacts(
+    *, session: RequestSession, principal: Principal, list_id: int, contact_ids: Sequence[int], now: datetime
+) -> ContactList:
+    authorize(principal, Action.WRITE)
+    return await _change(session, principal, list_id, contact_ids, add=True, now=now)
+
+
+async def remove_contacts(
+    *, session: RequestSession, principal: Principal, list_id: int, contact_ids: Sequence[int], now: datetime
+) -> ContactList:
+    authorize(principal, Action.WRITE)
+    return await _change(session, principal, list_id, contact_ids, add=False, now=now)
+
+
+async def _change(
+    session: RequestSession, principal: Principal, list_id: int, contact_ids: Sequence[int], *, add: bool, now: datetime
+) -> ContactList:
+    ids = lookups.unique_ids(contact_ids, "contactIds")
+    ws = principal.workspace_id
+    async with write_transaction(session.raw):
+        contact_list = await lookups.one(session, principal, ContactList, list_id, field="listId")
+        await lookups.contacts(session, principal, ids, field="contactIds")
+        current = await profile_repo.memberships_by_contact(session, "lists", workspace_id=ws, contact_ids=ids)
+        before = {c: sorted(lst.id for lst in current.get(c, [])) for c in ids}
+        changed = [c for c in ids if (list_id in before[c]) != add]
+        if not changed:
+            return contact_list
+        if add:
+            pairs = [(c, list_id) for c in changed]
+            await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=pairs, now=now)
+        else:
+            await repo.remove_members(session.raw, "lists", workspace_id=ws, contact_ids=changed, target_ids=[list_id])
+        await links_repo.touch(session.raw, workspace_id=ws, contact_ids=changed, now=now)
+
+        def after(c: int) -> list[int]:
+            return sorted({*before[c], list_id}) if add else [x for x in before[c] if x != list_id]
+
+        await audit_repo.insert_entries(
+            session.raw, workspace_id=ws, actor_user_id=principal.user_id,
+            action="CONTACT_ADDED_TO_LIST" if add else "CONTACT_REMOVED_FROM_LIST", at=now,
+            changes_by_contact={c: audit.diff({"list_ids": before[c]}, {"list_ids": after(c)}) for c in changed},
+        )
+    return contact_list

@@ -1,0 +1,69 @@
+"""Unsubscribing a contact from one channel: the contact stays, the channel records who, when and why."""
+
+from datetime import datetime
+
+from domain.db import RequestSession, write_transaction
+from domain.enums import Channel, SubscriptionStatus
+from domain.errors import InvalidInput
+from domain.models import ChannelSubscription, Contact
+from domain.policies import Action, Principal, authorize
+from domain.repositories import contact_links as repo
+from domain.services import audit, lookups
+
+MAX_REASON = 500
+
+
+def _clean_reason(reason: str | None) -> str | None:
+    if reason is None or not reason.strip():
+        return None
+    if len(reason.strip()) > MAX_REASON:
+        raise InvalidInput(f"a reason is at most {MAX_REASON} characters", field="reason")
+    return reason.strip()
+
+
+def _address(contact: Contact, channel: Channel) -> str:
+    """The address a new subscription row carries: the e-mail for EMAIL, the phone for the others."""
+    address = contact.email if channel == Channel.EMAIL else contact.phone
+    if not address:
+        noun = "e-mail address" if channel == Channel.EMAIL else "phone number"
+        raise InvalidInput(f"the contact has no {noun} to unsubscribe from {channel.value}", field="channel")
+    return address
+
+
+async def unsubscribe(
+    *, session: RequestSession, principal: Principal, contact_id: int, channel: Channel, reason: str | None,
+    now: datetime,
+) -> Contact:
+    """Idempotent: a channel already unsubscribed keeps its original who, when and why."""
+    authorize(principal, Action.WRITE)
+    reason = _clean_reason(reason)
+    async with write_transaction(session.raw):
+        contact = await lookups.contact(session, principal, contact_id, field="contactId")
+        sub = await repo.subscription(
+            session.raw, workspace_id=principal.workspace_id, contact_id=contact.id, channel=channel
+        )
+        if sub is not None and sub.status == SubscriptionStatus.UNSUBSCRIBED:
+            return contact
+        if sub is None:
+            # No row yet (never messaged on this channel): the opt-out must still be on record.
+            sub = ChannelSubscription(
+                workspace_id=principal.workspace_id, contact_id=contact.id, channel=channel,
+                address=_address(contact, channel), status=SubscriptionStatus.UNSUBSCRIBED, changed_at=now,
+            )
+            session.raw.add(sub)
+            old = {"status": None, "reason": None}
+        else:
+            old = {"status": sub.status, "reason": sub.reason}
+        sub.status, sub.changed_at, sub.reason = SubscriptionStatus.UNSUBSCRIBED, now, reason
+        sub.changed_by_user_id = principal.user_id
+        contact.updated_at = now
+        prefix = f"channels.{channel.value}."
+        audit.record(
+            session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UNSUBSCRIBED",
+            changes=audit.diff(
+                {prefix + k: v for k, v in old.items()},
+                {prefix + "status": SubscriptionStatus.UNSUBSCRIBED, prefix + "reason": reason},
+            ),
+            at=now,
+        )
+    return contact

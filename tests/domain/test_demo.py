@@ -1,0 +1,481 @@
+"""The demo loader: realistic, consistent with its own rollups, idempotent, and scoped to its workspaces.
+
+Every check reads the loaded database with SQL, the way the API will. Each test runs on SQLite and,
+when TEST_DATABASE_URL points at a PostgreSQL server, on a scratch database created there.
+"""
+
+import io
+import os
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from rich.console import Console
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.db import create_engine, normalize_database_url, session_factory
+from domain.demo import DemoWorkspace, load_demo
+from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
+from domain.enums import Channel, CustomFieldType, EngagementStatus, MessageEventType, Role, TicketStatus, TurnRole
+from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
+from domain.migrate import upgrade
+from domain.models import (
+    ChannelSubscription,
+    Contact,
+    ContactChannelDaily,
+    ContactItem,
+    ContactListMember,
+    ContactTag,
+    Conversation,
+    ConversationTurn,
+    CustomFieldDefinition,
+    CustomFieldValue,
+    GroupMember,
+    ItemInteraction,
+    MessageEvent,
+    Note,
+    NpsResponse,
+    Segment,
+    Tag,
+    Ticket,
+    User,
+    Workspace,
+)
+from domain.services.auth import authenticate
+from domain.text import fold, normalize_email, normalize_phone, search_text
+
+NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
+SEED = 11
+CONTACTS = 300
+SECOND_CONTACTS = 50  # max(50, CONTACTS // 10)
+ENGINES = ["sqlite", "postgresql"]
+
+
+def quiet_console() -> Console:
+    return Console(file=io.StringIO(), width=120)
+
+
+@asynccontextmanager
+async def scratch_database(kind: str, tmp_path) -> AsyncIterator[str]:
+    """The URL of an empty database of `kind`, removed afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
+        return
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
+    name = f"demo_test_{uuid.uuid4().hex[:12]}"
+    server = create_engine(base)
+    admin = server.execution_options(isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(normalize_database_url(base)).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await server.dispose()
+
+
+@dataclass
+class LoadedDemo:
+    url: str
+    engine: AsyncEngine
+    workspaces: list[DemoWorkspace]
+    main_id: int
+    second_id: int
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+async def demo(request, tmp_path_factory) -> AsyncIterator[LoadedDemo]:
+    """A small demo loaded once per engine, with the clock pinned."""
+    async with scratch_database(request.param, tmp_path_factory.mktemp("demo")) as url:
+        workspaces = await load_demo(database_url=url, contacts=CONTACTS, seed=SEED, console=quiet_console(), now=NOW)
+        engine = create_engine(url)
+        try:
+            ids = dict(await rows(engine, select(Workspace.slug, Workspace.id)))
+            yield LoadedDemo(url, engine, workspaces, ids["demo-main"], ids["demo-second"])
+        finally:
+            await engine.dispose()
+
+
+async def rows(engine: AsyncEngine, statement) -> list:
+    async with engine.connect() as connection:
+        return list((await connection.execute(statement)).all())
+
+
+async def scalar(engine: AsyncEngine, statement):
+    async with engine.connect() as connection:
+        return (await connection.execute(statement)).scalar_one()
+
+
+# -- workspaces and keys ------------------------------------------------------------------------
+
+
+async def test_loads_two_workspaces_with_a_key_for_each_role(demo: LoadedDemo):
+    main, second = demo.workspaces
+    assert (main.slug, main.name, second.slug) == ("demo-main", "Andes Retail", "demo-second")
+    per_workspace = select(Contact.workspace_id, func.count()).group_by(Contact.workspace_id)
+    assert dict(await rows(demo.engine, per_workspace)) == {demo.main_id: CONTACTS, demo.second_id: SECOND_CONTACTS}
+    async with session_factory(demo.engine)() as session:
+        for workspace, workspace_id in ((main, demo.main_id), (second, demo.second_id)):
+            assert list(workspace.keys) == [Role.ADMIN, Role.OPERATOR, Role.AGENT]
+            for role, key in workspace.keys.items():
+                principal = await authenticate(session=session, key=key)
+                assert (principal.workspace_id, principal.role) == (workspace_id, role)
+    agents = select(func.count()).where(User.workspace_id == demo.main_id, User.role == Role.AGENT)
+    assert await scalar(demo.engine, agents) > 1
+
+
+async def test_every_engagement_status_occurs_in_the_main_workspace(demo: LoadedDemo):
+    contacts = await rows(
+        demo.engine,
+        select(Contact.last_activity_at, Contact.discard_reason, Contact.discarded_at, Contact.contact_since)
+        .where(Contact.workspace_id == demo.main_id),
+    )
+    statuses = Counter(
+        engagement_status(last_activity_at=c.last_activity_at, discard_reason=c.discard_reason, now=NOW)
+        for c in contacts
+    )
+    assert set(statuses) == set(EngagementStatus)
+    for c in contacts:
+        assert (c.discard_reason is None) == (c.discarded_at is None)
+        if c.discarded_at:
+            assert (c.last_activity_at or c.contact_since) <= c.discarded_at <= NOW
+
+
+# -- rollups agree with the raw rows ------------------------------------------------------------
+
+
+async def test_daily_counters_equal_raw_event_counts(demo: LoadedDemo):
+    expected: dict[tuple, Counter] = defaultdict(Counter)
+    events = select(MessageEvent.contact_id, MessageEvent.channel, MessageEvent.occurred_at, MessageEvent.type)
+    for contact_id, channel, occurred_at, kind in await rows(demo.engine, events):
+        expected[(contact_id, channel, occurred_at.astimezone(UTC).date())][COUNTER_FOR_EVENT[kind]] += 1
+    actual = {
+        (row.contact_id, row.channel, row.day): Counter({c: getattr(row, c) for c in COUNTERS if getattr(row, c)})
+        for row in await rows(demo.engine, select(ContactChannelDaily))
+    }
+    assert actual == expected
+    per_type = dict(await rows(demo.engine, select(MessageEvent.type, func.count()).group_by(MessageEvent.type)))
+    for kind, counter in COUNTER_FOR_EVENT.items():
+        total = await scalar(demo.engine, select(func.coalesce(func.sum(getattr(ContactChannelDaily, counter)), 0)))
+        assert total == per_type.get(kind, 0)
+
+
+async def test_last_activity_is_the_latest_activity_of_the_raw_rows(demo: LoadedDemo):
+    activity_types = [t for t in MessageEventType if t in ACTIVITY_EVENT_TYPES]
+    latest: dict[int, datetime] = {}
+    for contact_id, at in [
+        *await rows(demo.engine, select(MessageEvent.contact_id, MessageEvent.occurred_at)
+                    .where(MessageEvent.type.in_(activity_types))),
+        *await rows(demo.engine, select(Conversation.contact_id, Conversation.started_at)),
+        *await rows(demo.engine, select(Conversation.contact_id, Conversation.last_turn_at)),
+        *await rows(demo.engine, select(Ticket.contact_id, Ticket.opened_at)),
+        *await rows(demo.engine, select(Ticket.contact_id, Ticket.resolved_at)),
+        *await rows(demo.engine, select(NpsResponse.contact_id, NpsResponse.responded_at)),
+    ]:
+        if at is not None and (contact_id not in latest or at > latest[contact_id]):
+            latest[contact_id] = at
+    contacts = await rows(demo.engine, select(Contact.id, Contact.last_activity_at))
+    assert dict(contacts) == {contact_id: latest.get(contact_id) for contact_id, _ in contacts}
+
+
+async def test_subscription_last_event_is_the_latest_event_on_the_channel(demo: LoadedDemo):
+    events: dict[tuple, list] = defaultdict(list)
+    raw = select(MessageEvent.contact_id, MessageEvent.channel, MessageEvent.type, MessageEvent.occurred_at)
+    for contact_id, channel, kind, at in await rows(demo.engine, raw):
+        events[(contact_id, channel)].append((at, kind))
+    subscriptions = await rows(demo.engine, select(ChannelSubscription))
+    for sub in subscriptions:
+        on_channel = events.get((sub.contact_id, sub.channel), [])
+        if not on_channel:
+            assert (sub.last_event_type, sub.last_event_at) == (None, None)
+            continue
+        last_at = max(at for at, _ in on_channel)
+        assert sub.last_event_at == last_at
+        assert sub.last_event_type in {kind for at, kind in on_channel if at == last_at}
+    assert set(events) <= {(sub.contact_id, sub.channel) for sub in subscriptions}
+
+
+async def test_contact_items_roll_up_item_interactions(demo: LoadedDemo):
+    interaction = ItemInteraction
+    raw = await rows(
+        demo.engine,
+        select(interaction.contact_id, interaction.item_id, func.count(), func.max(interaction.occurred_at))
+        .group_by(interaction.contact_id, interaction.item_id),
+    )
+    rollup = await rows(
+        demo.engine,
+        select(ContactItem.contact_id, ContactItem.item_id, ContactItem.interactions, ContactItem.last_interaction_at),
+    )
+    assert sorted(rollup) == sorted(raw)
+    with_items = {contact_id for contact_id, *_ in rollup}
+    assert 0.35 < len(with_items) / (CONTACTS + SECOND_CONTACTS) < 0.65
+
+
+# -- realistic, well-formed data ----------------------------------------------------------------
+
+
+async def test_emails_and_phones_are_unique_normalised_and_derived_from_names(demo: LoadedDemo):
+    for workspace_id in (demo.main_id, demo.second_id):
+        contacts = await rows(
+            demo.engine,
+            select(Contact.name, Contact.name_key, Contact.search_text, Contact.email, Contact.phone, Contact.language)
+            .where(Contact.workspace_id == workspace_id),
+        )
+        emails = [c.email for c in contacts if c.email]
+        phones = [c.phone for c in contacts if c.phone]
+        assert len(set(emails)) == len(emails) and len(set(phones)) == len(phones)
+        assert all(e == normalize_email(e) and e.isascii() for e in emails)
+        assert all(normalize_phone(p) == p for p in phones)
+        assert {c.language for c in contacts} == {"es", "pt", "en"}
+        for c in contacts:
+            assert c.name_key == fold(c.name)
+            assert c.search_text == search_text(c.name, c.email, c.phone)
+            if c.email:
+                # The local part is built from the name the person goes by: its last surname.
+                assert fold(c.name).split()[-1].replace("'", "")[:3] in c.email
+    everyone = await rows(demo.engine, select(Contact.name, Contact.email, Contact.phone))
+    assert any(not name.isascii() for name, _, _ in everyone)
+    # About 5% have no e-mail and 5% no phone; nobody lacks both.
+    assert 0 < sum(email is None for _, email, _ in everyone) < 0.1 * len(everyone)
+    assert 0 < sum(phone is None for _, _, phone in everyone) < 0.1 * len(everyone)
+    assert all(email or phone for _, email, phone in everyone)
+    phones = [phone for (phone,) in await rows(demo.engine, select(Contact.phone).where(Contact.phone.is_not(None)))]
+    for country_code in ("+54", "+55", "+34", "+52", "+1", "+44", "+351"):
+        assert any(phone.startswith(country_code) for phone in phones), country_code
+
+
+async def test_custom_values_set_exactly_the_column_of_their_type(demo: LoadedDemo):
+    definitions = {d.id: d for d in await rows(demo.engine, select(CustomFieldDefinition))}
+    for workspace_id in (demo.main_id, demo.second_id):
+        assert {d.type for d in definitions.values() if d.workspace_id == workspace_id} == set(CustomFieldType)
+    column_for = {
+        CustomFieldType.TEXT: "value_text",
+        CustomFieldType.CHOICE: "value_text",
+        CustomFieldType.NUMBER: "value_number",
+        CustomFieldType.DATE: "value_date",
+        CustomFieldType.BOOLEAN: "value_bool",
+    }
+    values = await rows(demo.engine, select(CustomFieldValue))
+    assert len({v.contact_id for v in values}) > 0.7 * (CONTACTS + SECOND_CONTACTS)
+    for value in values:
+        definition = definitions[value.field_id]
+        assert definition.workspace_id == value.workspace_id
+        filled = {column for column in set(column_for.values()) if getattr(value, column) is not None}
+        assert filled == {column_for[definition.type]}
+        if definition.type == CustomFieldType.CHOICE:
+            assert value.value_text in definition.choices
+
+
+async def test_segments_store_a_contact_filter_with_ids_of_their_own_workspace(demo: LoadedDemo):
+    table_of = {
+        "tagIds": "tag", "groupIds": "contact_group", "listIds": "contact_list", "companyIds": "company",
+        "departmentIds": "department",
+    }
+    owner = {
+        key: dict(await rows(demo.engine, text(f"SELECT id, workspace_id FROM {table}")))
+        for key, table in table_of.items()
+    }
+    segments = await rows(demo.engine, select(Segment))
+    assert len([s for s in segments if s.workspace_id == demo.main_id]) >= 4
+    for segment in segments:
+        assert segment.filter and set(segment.filter) <= {"status", *table_of}
+        assert all(EngagementStatus(s) for s in segment.filter.get("status", []))
+        for key, ids in segment.filter.items():
+            if key != "status":
+                assert ids and all(isinstance(i, int) and owner[key][i] == segment.workspace_id for i in ids)
+
+
+async def test_message_events_follow_realistic_funnels_within_180_days(demo: LoadedDemo):
+    events = await rows(
+        demo.engine,
+        select(MessageEvent.workspace_id, MessageEvent.message_id, MessageEvent.channel, MessageEvent.type,
+               MessageEvent.occurred_at),
+    )
+    assert all(NOW - timedelta(days=180) <= at <= NOW for *_, at in events)
+    stages_of: dict[tuple, dict] = defaultdict(dict)
+    channels_of: dict[tuple, set] = defaultdict(set)
+    for workspace_id, message_id, channel, kind, at in events:
+        stages_of[(workspace_id, message_id)][kind] = at
+        channels_of[(workspace_id, message_id)].add(channel)
+    T = MessageEventType
+    for message, stages in stages_of.items():
+        (channel,) = channels_of[message]
+        if T.BLOCKED_UNSUBSCRIBED in stages:
+            assert set(stages) == {T.BLOCKED_UNSUBSCRIBED}
+            continue
+        assert T.SENT in stages and all(at >= stages[T.SENT] for at in stages.values())
+        assert len(set(stages) & {T.DELIVERED, T.FAILED, T.BOUNCED}) <= 1
+        assert T.DELIVERED in stages or not set(stages) & {T.READ, T.CLICKED, T.REPLIED}
+        assert T.READ in stages or T.CLICKED not in stages
+        assert channel != Channel.SMS or T.READ not in stages
+        assert channel in (Channel.SMS, Channel.WHATSAPP) or T.REPLIED not in stages
+    assert {kind for *_, kind, _ in events} == set(MessageEventType)
+    active = await scalar(demo.engine, select(func.count()).where(Contact.last_activity_at.is_not(None)))
+    assert 15 <= len(events) / active <= 40
+
+
+async def test_conversations_have_consistent_turns_in_the_contact_language(demo: LoadedDemo):
+    conversations = await rows(
+        demo.engine,
+        select(Conversation.__table__, Contact.language.label("contact_language"))
+        .join(Contact, Contact.id == Conversation.contact_id),
+    )
+    turns: dict[int, list] = defaultdict(list)
+    for turn in await rows(demo.engine, select(ConversationTurn).order_by(ConversationTurn.seq)):
+        turns[turn.conversation_id].append(turn)
+    assert len({c.contact_id for c in conversations}) > 0.3 * (CONTACTS + SECOND_CONTACTS)
+    for conversation in conversations:
+        own = turns[conversation.id]
+        assert conversation.language == conversation.contact_language
+        assert conversation.turn_count == len(own) and [t.seq for t in own] == list(range(len(own)))
+        assert conversation.customer_replied == any(t.role == TurnRole.CUSTOMER for t in own)
+        assert (conversation.started_at, conversation.last_turn_at) == (own[0].at, own[-1].at)
+        assert conversation.satisfaction_label is None and conversation.p_satisfied is None
+        assert all(t.text and "{" not in t.text for t in own)
+    replied = Counter(c.customer_replied for c in conversations)
+    assert replied[True] > replied[False] > 0
+
+
+# -- the showcase contact -----------------------------------------------------------------------
+
+
+async def test_first_contact_of_the_main_workspace_is_fully_populated(demo: LoadedDemo):
+    first = select(Contact).where(Contact.workspace_id == demo.main_id).order_by(Contact.id).limit(1)
+    contact = (await rows(demo.engine, first))[0]
+
+    async def count(model, *where) -> int:
+        statement = select(func.count()).select_from(model).where(model.contact_id == contact.id, *where)
+        return await scalar(demo.engine, statement)
+
+    assert contact.company_id and contact.department_id
+    assert contact.assigned_agent_id and contact.assigned_group_id
+    assert contact.discard_reason is None
+    status = engagement_status(last_activity_at=contact.last_activity_at, discard_reason=None, now=NOW)
+    assert status == EngagementStatus.NEW
+    recent_channels = select(MessageEvent.channel).distinct().where(
+        MessageEvent.contact_id == contact.id, MessageEvent.occurred_at >= NOW - timedelta(days=15)
+    )
+    assert len(await rows(demo.engine, recent_channels)) >= 2 and await count(ChannelSubscription) >= 2
+    assert await count(ContactListMember) >= 1 and await count(GroupMember) >= 1 and await count(ContactTag) >= 1
+    fields = await scalar(demo.engine, select(func.count()).where(CustomFieldDefinition.workspace_id == demo.main_id))
+    assert await count(CustomFieldValue) == fields
+    assert await count(Note) >= 2 and await count(NpsResponse) >= 1
+    assert await count(Ticket, Ticket.status == TicketStatus.OPEN) >= 1
+    assert await count(Ticket, Ticket.status == TicketStatus.RESOLVED) >= 1
+    assert await count(ContactItem) >= 1
+    assert await count(Conversation, Conversation.customer_replied.is_(True)) >= 1
+
+
+# -- idempotency and reset ----------------------------------------------------------------------
+
+
+async def test_loading_again_without_reset_only_mints_new_keys(demo: LoadedDemo):
+    # given
+    before = await scalar(demo.engine, select(func.count()).select_from(Contact))
+    # when
+    again = await load_demo(
+        database_url=demo.url, contacts=CONTACTS + 77, seed=SEED + 1, console=quiet_console(), now=NOW
+    )
+    # then
+    assert await scalar(demo.engine, select(func.count()).select_from(Contact)) == before
+    assert [w.slug for w in again] == ["demo-main", "demo-second"]
+    old_keys = {key for w in demo.workspaces for key in w.keys.values()}
+    new_keys = {key for w in again for key in w.keys.values()}
+    assert len(new_keys) == 6 and not old_keys & new_keys
+    async with session_factory(demo.engine)() as session:
+        assert all([await authenticate(session=session, key=key) for key in new_keys])
+
+
+@pytest.fixture(params=ENGINES)
+async def empty_database(request, tmp_path) -> AsyncIterator[str]:
+    async with scratch_database(request.param, tmp_path) as url:
+        yield url
+
+
+async def test_reset_reloads_the_demo_and_leaves_other_workspaces_alone(empty_database: str):
+    engine = create_engine(empty_database)
+    try:
+        # given: a customer's own workspace, and a demo load that was interrupted half-way
+        await upgrade(engine)
+        acme_id = await add_workspace(engine, "acme")
+        await add_workspace(engine, "demo-main~loading")
+        acme_before = await snapshot(engine, acme_id)
+
+        # when
+        first = await load_demo(database_url=empty_database, contacts=60, seed=SEED, console=quiet_console(), now=NOW)
+        loaded = await demo_contacts(engine)
+        slugs_after_first = {slug for (slug,) in await rows(engine, select(Workspace.slug))}
+        second = await load_demo(
+            database_url=empty_database, contacts=60, reset=True, seed=SEED, console=quiet_console(), now=NOW
+        )
+        reloaded = await demo_contacts(engine)
+
+        # then: the same data again (same seed and clock); the other workspace untouched
+        assert slugs_after_first == {"acme", "demo-main", "demo-second"}
+        assert [w.slug for w in first] == [w.slug for w in second] == ["demo-main", "demo-second"]
+        assert len(loaded) == 60 + SECOND_CONTACTS
+        assert [row[1:] for row in reloaded] == [row[1:] for row in loaded]
+        assert await snapshot(engine, acme_id) == acme_before
+        # Keys the database hands out later do not collide with the ones the demo took.
+        async with engine.begin() as connection:
+            await connection.execute(insert(Contact.__table__).values(**contact_values(acme_id, "Ana Lima")))
+    finally:
+        await engine.dispose()
+
+
+def contact_values(workspace_id: int, name: str) -> dict:
+    email = normalize_email(f"{fold(name).replace(' ', '.')}@acme.example")
+    return {
+        "workspace_id": workspace_id, "name": name, "name_key": fold(name),
+        "search_text": search_text(name, email, None), "email": email, "origin": "MANUAL",
+        "contact_since": NOW, "created_at": NOW, "updated_at": NOW,
+    }
+
+
+async def add_workspace(engine: AsyncEngine, slug: str) -> int:
+    """A workspace with a user, a tagged contact and the tag; returns its id."""
+    async with engine.begin() as connection:
+        workspace_id = (await connection.execute(
+            insert(Workspace.__table__).values(name=slug.title(), slug=slug, created_at=NOW).returning(Workspace.id)
+        )).scalar_one()
+        await connection.execute(insert(User.__table__).values(
+            workspace_id=workspace_id, name="Ada", email=f"ada@{slug}.example", role=Role.ADMIN, created_at=NOW
+        ))
+        tag_id = (await connection.execute(
+            insert(Tag.__table__).values(workspace_id=workspace_id, name="vip", created_at=NOW).returning(Tag.id)
+        )).scalar_one()
+        contact_id = (await connection.execute(
+            insert(Contact.__table__).values(**contact_values(workspace_id, "Zoë Ábalos")).returning(Contact.id)
+        )).scalar_one()
+        await connection.execute(insert(ContactTag.__table__).values(
+            contact_id=contact_id, tag_id=tag_id, workspace_id=workspace_id, created_at=NOW
+        ))
+    return workspace_id
+
+
+async def demo_contacts(engine: AsyncEngine) -> list[tuple]:
+    """(id, name, email, phone, last activity) of the demo contacts, in id order."""
+    return await rows(
+        engine,
+        select(Contact.id, Contact.name, Contact.email, Contact.phone, Contact.last_activity_at)
+        .join(Workspace, Workspace.id == Contact.workspace_id)
+        .where(Workspace.slug.in_(["demo-main", "demo-second"]))
+        .order_by(Contact.id),
+    )
+
+
+async def snapshot(engine: AsyncEngine, workspace_id: int) -> dict[str, list]:
+    """Every row a workspace owns in the tables `add_workspace` fills."""
+    statements = {"workspace": select(Workspace.__table__).where(Workspace.id == workspace_id)}
+    for model in (User, Tag, Contact, ContactTag):
+        statements[model.__tablename__] = select(model.__table__).where(model.workspace_id == workspace_id)
+    return {name: sorted(map(tuple, await rows(engine, statement))) for name, statement in statements.items()}
