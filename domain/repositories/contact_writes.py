@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.contact_rules import tombstone_hash
@@ -37,20 +37,17 @@ async def find_duplicate(
     session: AsyncSession, *, workspace_id: int, email: str | None, phone: str | None, exclude_id: int | None = None
 ) -> tuple[Contact, str] | None:
     """The existing contact sharing the e-mail or phone, and which field matched."""
-    conditions = []
-    if email:
-        conditions.append(Contact.email == email)
-    if phone:
-        conditions.append(Contact.phone == phone)
-    if not conditions:
-        return None
-    stmt = select(Contact).where(Contact.workspace_id == workspace_id, or_(*conditions))
-    if exclude_id is not None:
-        stmt = stmt.where(Contact.id != exclude_id)
-    existing = await session.scalar(stmt.limit(1))
-    if existing is None:
-        return None
-    return existing, "email" if email and existing.email == email else "phone"
+    # One lookup per field: each uses its unique (workspace, value) index, where an OR would scan.
+    for field, value in (("email", email), ("phone", phone)):
+        if not value:
+            continue
+        stmt = select(Contact).where(Contact.workspace_id == workspace_id, getattr(Contact, field) == value)
+        if exclude_id is not None:
+            stmt = stmt.where(Contact.id != exclude_id)
+        existing = await session.scalar(stmt.limit(1))
+        if existing is not None:
+            return existing, field
+    return None
 
 
 async def is_tombstoned(session: AsyncSession, *, workspace_id: int, email: str | None, phone: str | None) -> bool:
