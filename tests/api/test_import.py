@@ -267,10 +267,17 @@ async def test_a_file_over_the_size_limit_is_refused(client, engine, ws, monkeyp
     assert payload["userErrors"][0]["message"].startswith("the file is larger than") and payload["job"] is None
 
 
-async def test_agents_may_not_import(client, engine, ws):
-    payload = await upload(client, ws.agent_key, GOOD)
-    assert payload["job"] is None and [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
-    assert await rows(engine, select(models.Job.id).where(models.Job.workspace_id == ws.id)) == []
+@pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)
+async def test_role_matrix(client, engine, ws, role):
+    """AGENT may not import (FORBIDDEN, nothing stored); OPERATOR and ADMIN queue a job."""
+    before = await snapshot(engine, ws.id)
+    payload = await upload(client, ws.keys[role], GOOD)
+    if role == Role.AGENT:
+        assert payload["job"] is None and [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+        assert await snapshot(engine, ws.id) == before
+    else:
+        assert payload["userErrors"] == [] and payload["job"]["status"] in ("PENDING", "RUNNING", "COMPLETED")
+        assert await rows(engine, select(models.Job.id).where(models.Job.workspace_id == ws.id)) != []
 
 
 @pytest.mark.parametrize("parallel", [False, True], ids=["inline", "helper-process"])
