@@ -8,12 +8,11 @@ from typing import Any
 from domain import contact_rules
 from domain.db import RequestSession, write_transaction
 from domain.enums import ContactOrigin, DiscardReason
-from domain.errors import DomainError, ErrorCode, InvalidInput, NotFound
+from domain.errors import DomainError, ErrorCode, InvalidInput
 from domain.models import Company, Contact, ContactList, Department, Tag
 from domain.policies import Action, Principal, authorize
-from domain.repositories import catalog as catalog_repo
 from domain.repositories import contact_writes as repo
-from domain.services import audit
+from domain.services import audit, lookups
 from domain.text import fold, search_text
 
 
@@ -51,22 +50,6 @@ class ContactChanges:
     touched: dict[str, Any] = field(default_factory=dict, init=False)
 
 
-async def _require(session: RequestSession, principal: Principal, model: Any, ids: Sequence[int], field: str) -> None:
-    wanted = set(ids)
-    if not wanted:
-        return
-    found = {r.id for r in await catalog_repo.get_many(session, model, workspace_id=principal.workspace_id, ids=list(wanted))}
-    if missing := wanted - found:
-        raise NotFound(f"no {model.__name__.lower()} with id {sorted(missing)[0]} in this workspace", field=field)
-
-
-async def _contact(session: RequestSession, principal: Principal, contact_id: int, field: str = "id") -> Contact:
-    contact = await repo.get_for_update(session.raw, workspace_id=principal.workspace_id, contact_id=contact_id)
-    if contact is None:
-        raise NotFound("no contact with this id in this workspace", field=field)
-    return contact
-
-
 async def _apply(session: RequestSession, principal: Principal, contact: Contact, changes: ContactChanges) -> dict[str, Any]:
     """Validate every change, then set it on `contact`; returns {field: new value} for the audit."""
     new: dict[str, Any] = {}
@@ -80,11 +63,11 @@ async def _apply(session: RequestSession, principal: Principal, contact: Contact
         new["language"] = (changes.language or "").strip().lower()[:8] or None
     if changes.company_id is not UNSET:
         if changes.company_id is not None:
-            await _require(session, principal, Company, [changes.company_id], "companyId")
+            await lookups.one(session, principal, Company, changes.company_id, field="companyId")
         new["company_id"] = changes.company_id
     if changes.department_id is not UNSET:
         if changes.department_id is not None:
-            await _require(session, principal, Department, [changes.department_id], "departmentId")
+            await lookups.one(session, principal, Department, changes.department_id, field="departmentId")
         new["department_id"] = changes.department_id
     email = new.get("email", contact.email)
     phone = new.get("phone", contact.phone)
@@ -139,8 +122,8 @@ async def create_contact(
             contact_since=now, created_at=now, updated_at=now,
         )
         new = await _apply(session, principal, contact, changes)
-        await _require(session, principal, Tag, changes.tag_ids, "tagIds")
-        await _require(session, principal, ContactList, changes.list_ids, "listIds")
+        await lookups.many(session, principal, Tag, lookups.unique_ids(changes.tag_ids, "tagIds"), field="tagIds")
+        await lookups.many(session, principal, ContactList, lookups.unique_ids(changes.list_ids, "listIds"), field="listIds")
         if await repo.is_tombstoned(session.raw, workspace_id=principal.workspace_id, email=contact.email, phone=contact.phone):
             contact.discard_reason, contact.discarded_at = DiscardReason.SUSPENDED, now
         session.raw.add(contact)
@@ -159,7 +142,7 @@ async def update_contact(
 ) -> Contact:
     authorize(principal, Action.WRITE)
     async with write_transaction(session.raw):
-        contact = await _contact(session, principal, contact_id)
+        contact = await lookups.contact(session, principal, contact_id, field="id")
         old = {k: getattr(contact, k) for k in ("name", "email", "phone", "language", "company_id", "department_id")}
         new = await _apply(session, principal, contact, changes)
         custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
@@ -176,7 +159,7 @@ async def set_discard(
     """Suspend a contact by hand, or reactivate a discarded one (its status follows from activity again)."""
     authorize(principal, Action.WRITE)
     async with write_transaction(session.raw):
-        contact = await _contact(session, principal, contact_id)
+        contact = await lookups.contact(session, principal, contact_id, field="id")
         old = contact.discard_reason
         new = DiscardReason.SUSPENDED if suspend else None
         if old != new:
@@ -193,6 +176,6 @@ async def delete_contact(*, session: RequestSession, principal: Principal, conta
     """Delete for good: only hashes of the normalised e-mail and phone remain, as a tombstone."""
     authorize(principal, Action.WRITE)
     async with write_transaction(session.raw):
-        contact = await _contact(session, principal, contact_id)
+        contact = await lookups.contact(session, principal, contact_id, field="id")
         await repo.delete_contacts(session.raw, workspace_id=principal.workspace_id, contacts=[contact], now=now)
     return contact_id
