@@ -1,5 +1,7 @@
 """The Starlette application: GraphQL at /graphql (with GraphiQL in a browser) and health checks."""
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -19,9 +21,13 @@ from api.loaders import Loaders
 from api.schema import schema
 from domain.clock import Clock, SystemClock
 from domain.db import RequestSession, create_engine, session_factory
+from domain.jobs.registry import JobServices
 from domain.jobs.runner import JobRunner
 from domain.services.auth import authenticate
 from domain.settings import Settings, get_settings
+from ml.serving import ModelError, ModelServer
+
+log = logging.getLogger(__name__)
 
 
 def _bearer_key(request: Request) -> str | None:
@@ -32,13 +38,24 @@ def _bearer_key(request: Request) -> str | None:
     return key.strip() or None
 
 
+async def _warm(models: ModelServer) -> None:
+    """Load the default model before the first request needs it (`rapport serve` checked it loads)."""
+    try:
+        await asyncio.to_thread(models.model, models.default_spec)
+    except ModelError as exc:
+        log.error("satisfaction model %s cannot serve: %s", models.default_spec, exc.message)
+
+
 class RapportGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with one database session per request and API-key authentication."""
 
-    def __init__(self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, **kwargs: Any) -> None:
+    def __init__(
+        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, models: ModelServer, **kwargs: Any
+    ) -> None:
         super().__init__(schema, **kwargs)
         self._sessions = sessions
         self._clock = clock
+        self._models = models
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -51,7 +68,9 @@ class RapportGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         session: RequestSession = request.state.session
         principal = await authenticate(session=session.raw, key=_bearer_key(request))
-        context = Context(request=request, response=response, session=session, clock=self._clock, principal=principal)
+        context = Context(
+            request=request, response=response, session=session, clock=self._clock, principal=principal, models=self._models
+        )
         if principal is not None:
             context.loaders = Loaders(session=session, principal=principal, now=context.now)
         return context
@@ -69,6 +88,7 @@ def create_app(
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
     run_jobs: bool = True,
+    models: ModelServer | None = None,
 ) -> Starlette:
     """Build the app; tests pass their own engine and a fixed clock.
 
@@ -80,10 +100,12 @@ def create_app(
     engine = engine or create_engine(settings.database_url, echo=settings.sql_echo)
     sessions = session_factory(engine)
     clock = clock or SystemClock()
+    # One model server per process: each model is loaded once, on first use, never per request.
+    models = models or ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
     # File uploads (contactsImport) follow the GraphQL multipart request spec. No CSRF exposure: every
     # request needs an `Authorization: Bearer` header, which a cross-site form post cannot carry.
-    graphql_app = RapportGraphQL(sessions=sessions, clock=clock, multipart_uploads_enabled=True)
-    runner = JobRunner(sessions, clock) if run_jobs else None
+    graphql_app = RapportGraphQL(sessions=sessions, clock=clock, models=models, multipart_uploads_enabled=True)
+    runner = JobRunner(sessions, clock, services=JobServices(models=models)) if run_jobs else None
 
     async def live(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -107,6 +129,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        await _warm(models)
         if runner is not None:
             runner.start()
         try:
@@ -119,6 +142,7 @@ def create_app(
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.engine = engine
+    app.state.models = models
     # Mutations that queue a job wake it (api.mutations.common.wake_job_runner).
     app.state.job_runner = runner
     return app

@@ -1,4 +1,4 @@
-"""The `rapport` command line: migrate, load demo data, serve, export the schema, import a CSV."""
+"""The `rapport` command line: migrate, load demo data, serve, export the schema, import a CSV, models."""
 
 import asyncio
 from pathlib import Path
@@ -6,9 +6,11 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from api.cli_model import model_app
 from domain.settings import get_settings
 
 app = typer.Typer(help="Rapport: contact-profile backend for omnichannel messaging.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
 console = Console()
 err_console = Console(stderr=True)
 

@@ -9,6 +9,7 @@ from strawberry.types import Info as StrawberryInfo
 from domain.clock import Clock
 from domain.db import RequestSession
 from domain.policies import Principal
+from ml.serving import ModelServer
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Context:
     clock: Clock
     principal: Principal | None
     loaders: Any = None
+    models: ModelServer | None = None
     # "Now" is read once per request, so every field of one response agrees on it.
     now: datetime = field(init=False)
 

@@ -24,7 +24,9 @@ from api.types.contact import Contact
 from api.types.conversation import Conversation
 from api.types.history import ContactHistoryEntry
 from api.types.inputs import ContactFilter, ContactOrder, to_query
+from api.mutations.ingest_inputs import TurnInput
 from api.types.jobs import BulkJob, ImportJob
+from api.types.satisfaction import SatisfactionModelVersion, SatisfactionPrediction, SatisfactionRescoreJob
 from api.types.node import Connection, Edge, Node, PageInfo, page_info
 from api.types.profile import ActivityEvent, Item, Note
 from api.types.support import NpsResponse, Ticket
@@ -34,6 +36,7 @@ from domain.errors import InvalidInput
 from domain.services import catalog as catalog_service
 from domain.services import contacts as contacts_service
 from domain.services import jobs as jobs_service
+from domain.services import satisfaction_models
 
 MAX_SEARCH_LENGTH = 200
 
@@ -92,6 +95,7 @@ _NODE_ROWS: dict[str, tuple[Any, Any]] = {
 _JOB_NODES: dict[str, tuple[JobKind, Any]] = {
     "BulkJob": (JobKind.BULK_ACTION, BulkJob.from_row),
     "ImportJob": (JobKind.IMPORT, ImportJob.from_row),
+    "SatisfactionRescoreJob": (JobKind.SATISFACTION_RESCORE, SatisfactionRescoreJob.from_row),
 }
 
 
@@ -141,6 +145,25 @@ class Query:
         model, mapper = _NODE_ROWS[type_name]
         rows = await catalog_service.get_many(session=ctx.session, principal=ctx.caller, model=model, ids=[pk])
         return mapper(rows[0]) if rows else None
+
+    @strawberry.field(
+        description="Classify turns with the model serving your workspace, as a whole and at each customer turn. "
+        "Nothing is stored."
+    )
+    async def satisfaction_predict(self, info: Info, turns: list[TurnInput]) -> SatisfactionPrediction:
+        ctx = info.context
+        assert ctx.models is not None, "the app always has a model server"
+        given = [satisfaction_models.PredictTurn(role=t.role, text=t.text) for t in turns]
+        with domain_errors_as_graphql():
+            scored = await satisfaction_models.predict(session=ctx.session, models=ctx.models, principal=ctx.caller, turns=given)
+        return SatisfactionPrediction.from_scored(scored)
+
+    @strawberry.field(description="Versions of the satisfaction classifier, newest first, with their held-out metrics.")
+    async def satisfaction_models(self, info: Info) -> list[SatisfactionModelVersion]:
+        ctx = info.context
+        assert ctx.models is not None, "the app always has a model server"
+        listed = await satisfaction_models.list_models(session=ctx.session, models=ctx.models, principal=ctx.caller)
+        return [SatisfactionModelVersion.from_listing(m) for m in listed]
 
     @strawberry.field(description="The caller: the key's user and workspace.")
     async def viewer(self, info: Info) -> Viewer:

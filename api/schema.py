@@ -12,6 +12,7 @@ from api.query import Query
 from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
 from api.types.contact import Contact
 from api.types.jobs import BulkJob, ImportJob
+from api.types.satisfaction import SatisfactionRescoreJob
 from api.types.profile import ActivityEvent, Item, Note
 from domain.errors import ErrorCode
 
@@ -40,7 +41,7 @@ def build_schema() -> strawberry.Schema:
         # Types reachable only through `node(id:)` must still be in the schema.
         types=[
             Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent,
-            BulkJob, ImportJob,
+            BulkJob, ImportJob, SatisfactionRescoreJob,
         ],
         extensions=[RequireAuthentication, ErrorCodes],
     )

@@ -24,6 +24,7 @@ class SubscriptionStatus(str, Enum):
 class ContactOrigin(str, Enum):
     MANUAL = "MANUAL"
     IMPORT = "IMPORT"
+    SATISFACTION_RESCORE = "SATISFACTION_RESCORE"
     API = "API"
     FORM = "FORM"
     INBOUND_MESSAGE = "INBOUND_MESSAGE"
@@ -107,6 +108,7 @@ class ContactOrderField(str, Enum):
 class JobKind(str, Enum):
     BULK_ACTION = "BULK_ACTION"
     IMPORT = "IMPORT"
+    SATISFACTION_RESCORE = "SATISFACTION_RESCORE"
 
 
 class JobStatus(str, Enum):

@@ -9,6 +9,8 @@ class ErrorCode(str, Enum):
     CONFLICT = "CONFLICT"
     FORBIDDEN = "FORBIDDEN"
     UNAUTHENTICATED = "UNAUTHENTICATED"
+    MODEL_INVALID = "MODEL_INVALID"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
@@ -29,3 +31,15 @@ class InvalidInput(DomainError):
 
 class NotFound(DomainError):
     code = ErrorCode.NOT_FOUND
+
+
+class ModelInvalid(DomainError):
+    """A model version that exists but cannot serve (artifact changed, damaged or unloadable)."""
+
+    code = ErrorCode.MODEL_INVALID
+
+
+class ServiceUnavailable(DomainError):
+    """Something the request needs is down; trying again later may work."""
+
+    code = ErrorCode.SERVICE_UNAVAILABLE

@@ -7,6 +7,8 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The version shipped in models/, trained on the project's own corpus (ml/corpus).
+DEFAULT_SATISFACTION_MODEL = "support-v1"
 
 
 class Settings(BaseSettings):
@@ -20,6 +22,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     sql_echo: bool = False
+    satisfaction_model: str = Field(
+        default=DEFAULT_SATISFACTION_MODEL,
+        description="The model that scores when none is activated: a version in MODELS_DIR or package.module:factory.",
+    )
+    models_dir: Path = Field(default=PROJECT_ROOT / "models", description="Where model versions live.")
 
 
 @lru_cache

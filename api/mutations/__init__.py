@@ -8,8 +8,12 @@ from api.mutations.contact import ContactMutations
 from api.mutations.contact_links import ContactLinkMutations
 from api.mutations.contacts_import import ImportMutations
 from api.mutations.ingest import IngestMutations
+from api.mutations.satisfaction import SatisfactionMutations
 
 # Each area adds its class here.
-MUTATION_AREAS: tuple[type, ...] = (ContactMutations, BulkMutations, CatalogMutations, ContactLinkMutations, IngestMutations, ImportMutations)
+MUTATION_AREAS: tuple[type, ...] = (
+    ContactMutations, BulkMutations, CatalogMutations, ContactLinkMutations, IngestMutations, ImportMutations,
+    SatisfactionMutations,
+)
 
 Mutation = merge_types("Mutation", MUTATION_AREAS)

@@ -107,7 +107,9 @@ class IngestMutations:
                 started_at=input.started_at,
                 turns=[conversations.TurnInput(role=t.role, text=t.text, at=t.at) for t in input.turns],
             )
-            return await conversations.record_conversation(session=ctx.session, principal=ctx.caller, data=data, now=ctx.now)
+            return await conversations.record_conversation(
+                session=ctx.session, principal=ctx.caller, data=data, now=ctx.now, models=ctx.models
+            )
 
         row, errors = await attempt(info, run)
         return ConversationRecordPayload(conversation=maybe(Conversation.from_row, row), user_errors=errors)

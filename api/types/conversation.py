@@ -9,13 +9,8 @@ from api.context import Info
 from api.ids import to_global_id
 from api.types.enums import Channel, SatisfactionLabel, TurnRole
 from api.types.node import Node
+from api.types.satisfaction import LabelProbability, TermWeight, explanation
 from domain.enums import SatisfactionLabel as Label
-
-
-@strawberry.type
-class LabelProbability:
-    label: SatisfactionLabel
-    probability: float
 
 
 @strawberry.type(description="The classifier's verdict on one conversation, as stored when it was scored.")
@@ -25,6 +20,9 @@ class ConversationSatisfaction:
     probabilities: list[LabelProbability]
     model_version: str | None
     analyzed_at: datetime | None
+    explanation: list[TermWeight] | None = strawberry.field(
+        description="The terms behind the label, strongest first; null when the model cannot explain itself."
+    )
 
     @classmethod
     def from_row(cls, row: Any) -> "ConversationSatisfaction | None":
@@ -38,6 +36,7 @@ class ConversationSatisfaction:
             probabilities=[LabelProbability(label=k, probability=v) for k, v in stored.items() if v is not None],
             model_version=row.model_version,
             analyzed_at=row.analyzed_at,
+            explanation=explanation(getattr(row, "satisfaction_explanation", None)),
         )
 
 

@@ -26,7 +26,7 @@ from domain.imports.columns import ColumnPlan, plan_columns
 from domain.imports.matching import Seen
 from domain.imports.options import ImportOptions
 from domain.imports.rows import FieldRule, ImportRow, RowError, RowValidator
-from domain.jobs.registry import register
+from domain.jobs.registry import JobServices, register
 from domain.models import Job
 from domain.repositories import contact_writes
 from domain.repositories import imports as repo
@@ -140,7 +140,7 @@ class ImportHandler:
             parallel.release()
             return records, parallel.validate_all(state.validator, records)
 
-    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime) -> bool:
+    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime, services: JobServices) -> bool:
         try:
             done = await self._run_batch(session, job, now)
         except BaseException:

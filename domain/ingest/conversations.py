@@ -1,8 +1,9 @@
 """Recording a conversation with its turns, idempotent on the pipeline's external id.
 
 The first record of an external id wins: sending it again returns the stored conversation and
-changes nothing. No satisfaction is stored here; a classifier scores conversations later, and
-until then their satisfaction is null rather than invented.
+changes nothing. A new conversation is scored by the satisfaction model serving the workspace in
+the same transaction; if no model can serve, it is stored unscored (null, never invented) and a
+rescore fills it in later.
 """
 
 from collections.abc import Sequence
@@ -17,6 +18,8 @@ from domain.models import Conversation
 from domain.policies import Action, Principal, authorize
 from domain.repositories import ingest as repo
 from domain.rollups import touch_activity
+from domain.services.satisfaction_models import score_on_record
+from ml.serving import ModelServer
 
 MAX_TURNS = 1000
 MAX_TURN_TEXT = 10_000
@@ -50,7 +53,8 @@ def _turns(turns: Sequence[TurnInput], now: datetime) -> list[dict[str, object]]
 
 
 async def record_conversation(
-    *, session: RequestSession, principal: Principal, data: ConversationInput, now: datetime
+    *, session: RequestSession, principal: Principal, data: ConversationInput, now: datetime,
+    models: ModelServer | None = None,
 ) -> Conversation:
     authorize(principal, Action.INGEST)
     ws = principal.workspace_id
@@ -83,4 +87,6 @@ async def record_conversation(
         await repo.insert_turns(session.raw, workspace_id=ws, conversation_id=conversation.id, turns=turns)
         latest = max(started_at, last_turn_at) if last_turn_at else started_at
         await touch_activity(session.raw, workspace_id=ws, contact_id=data.contact_id, at=latest)
+        await score_on_record(session.raw, models=models, workspace_id=ws, conversation_id=conversation.id, now=now)
+    await session.raw.refresh(conversation)
     return conversation

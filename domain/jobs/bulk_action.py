@@ -79,7 +79,7 @@ class BulkActionHandler:
     def __init__(self, batch_size: int = BATCH_SIZE) -> None:
         self.batch_size = batch_size
 
-    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime) -> bool:
+    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime, services: registry.JobServices) -> bool:
         action = BulkAction(job.params["action"])
         target_id = job.params.get("target_id")
         items = await writes.next_items(

@@ -5,6 +5,7 @@ import importlib
 HANDLER_MODULES: tuple[str, ...] = (
     "domain.jobs.bulk_action",
     "domain.imports.handler",
+    "domain.jobs.satisfaction_rescore",
 )
 
 

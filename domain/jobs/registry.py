@@ -5,6 +5,7 @@ cursor and the job's counters; the runner commits. So a batch's effects and the 
 done land together, and a restarted server never applies a batch twice.
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -12,10 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import JobKind
 from domain.models import Job
+from ml.serving import ModelServer
+
+
+@dataclass(frozen=True)
+class JobServices:
+    """What a handler may need beyond the database: the process's satisfaction models."""
+
+    models: ModelServer | None = None
 
 
 class JobHandler(Protocol):
-    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime) -> bool:
+    async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime, services: JobServices) -> bool:
         """Process the next batch of `job`; True when nothing is left to do."""
         ...
 

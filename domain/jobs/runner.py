@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.clock import Clock
 from domain.enums import JobKind, JobStatus
 from domain.errors import DomainError
-from domain.jobs.registry import JobHandler, handler_for
+from domain.jobs.registry import JobHandler, JobServices, handler_for
 from domain.models import Job
 from domain.repositories import jobs as jobs_repo
 
@@ -44,9 +44,15 @@ def _error_text(exc: Exception) -> str:
 
 class JobRunner:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *, poll_seconds: float = POLL_SECONDS
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        *,
+        services: JobServices | None = None,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self._sessions = sessions
+        self._services = services or JobServices()
         self._clock = clock
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
@@ -122,7 +128,7 @@ class JobRunner:
                 assert job is not None, "a claimed job exists"
                 handler = _handler(job.kind)
                 assert handler is not None, "only jobs with a handler are run"
-                done = await handler.run_batch(session, job, now=now)
+                done = await handler.run_batch(session, job, now=now, services=self._services)
                 if done:
                     job.status, job.finished_at = JobStatus.COMPLETED, now
             return done
@@ -134,6 +140,8 @@ class JobRunner:
             return True
 
 
-async def run_until_idle(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> int:
+async def run_until_idle(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, *, services: JobServices | None = None
+) -> int:
     """Process every unfinished job to completion in this process (for the CLI and tests)."""
-    return await JobRunner(sessions, clock).run_pending()
+    return await JobRunner(sessions, clock, services=services).run_pending()

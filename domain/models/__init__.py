@@ -21,10 +21,12 @@ from domain.models.conversations import Conversation, ConversationTurn
 from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
 from domain.models.items import ContactItem, Item, ItemInteraction
 from domain.models.jobs import Job, JobFile, JobItem, JobRowError
+from domain.models.satisfaction_models import ModelActivation
 from domain.models.support import Note, NpsResponse, Ticket
 from domain.models.workspace import ApiKey, User, Workspace
 
 __all__ = [
+    "ModelActivation",
     "ApiKey",
     "AuditEntry",
     "ChannelSubscription",

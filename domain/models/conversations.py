@@ -2,7 +2,9 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Float, Index, String, Text, UniqueConstraint
+from typing import Any
+
+from sqlalchemy import JSON, Column, Float, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.db import BigIntKey, UtcDateTime, enum_type
@@ -36,6 +38,8 @@ class Conversation(SQLModel, table=True):
     p_dissatisfied: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
     model_version: str | None = Field(default=None, sa_type=String(100))
     analyzed_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # The terms behind the label as [[term, weight], ...], strongest first; null if the model cannot say.
+    satisfaction_explanation: list[Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
 
 
 class ConversationTurn(SQLModel, table=True):

@@ -30,6 +30,7 @@ async def conversations_pages(
         Conversation.p_dissatisfied,
         Conversation.model_version,
         Conversation.analyzed_at,
+        Conversation.satisfaction_explanation,
     ).where(Conversation.workspace_id == workspace_id, Conversation.contact_id.in_(contact_ids))
     return await first_n_per_parent(
         session,

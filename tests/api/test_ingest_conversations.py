@@ -27,7 +27,7 @@ async def _conversations(client, ws, contact_pk: int) -> dict:
     return data_of(await gql(client, CONVERSATIONS, {"id": gid(contact_pk)}, key=ws.agent_key))["contact"]
 
 
-async def test_contract_example_stores_turns_without_inventing_satisfaction(client, workspaces):
+async def test_contract_example_stores_turns_scored_by_the_serving_model(client, workspaces):
     # given
     ws = await workspaces.create()
     pk = await workspaces.contact(ws, "María José Pérez")
@@ -40,7 +40,10 @@ async def test_contract_example_stores_turns_without_inventing_satisfaction(clie
     assert payload["userErrors"] == []
     conversation = payload["conversation"]
     assert (conversation["channel"], conversation["startedAt"]) == ("WHATSAPP", "2026-11-20T12:00:00+00:00")
-    assert conversation["satisfaction"] is None  # the classifier has not scored it: no invented verdict
+    verdict = conversation["satisfaction"]  # scored when recorded, by the shipped default model
+    assert verdict["modelVersion"] == "support-v1"
+    assert verdict["label"] in {"SATISFIED", "NEUTRAL", "DISSATISFIED"}
+    assert 1 / 3 <= verdict["confidence"] <= 1  # the probability of the most probable of three labels
     c = await _conversations(client, ws, pk)
     assert c["lastActivityAt"] == "2026-11-20T12:05:00+00:00"
     assert c["conversations"]["totalCount"] == 1
@@ -48,10 +51,11 @@ async def test_contract_example_stores_turns_without_inventing_satisfaction(clie
     assert node["id"] == conversation["id"]
     assert (node["externalId"], node["turnCount"], node["customerReplied"]) == ("conv-981", 3, True)
     assert node["lastTurnAt"] == "2026-11-20T12:05:00+00:00"
-    assert node["turns"] == [
-        {"role": t["role"], "text": t["text"], "at": t["at"].replace("Z", "+00:00"), "satisfaction": None}
-        for t in variables["input"]["turns"]
+    assert [(t["role"], t["text"], t["at"]) for t in node["turns"]] == [
+        (t["role"], t["text"], t["at"].replace("Z", "+00:00")) for t in variables["input"]["turns"]
     ]
+    # Customer turns carry their own verdict (the conversation up to them); agent turns none.
+    assert [t["satisfaction"] is not None for t in node["turns"]] == [t["role"] == "CUSTOMER" for t in node["turns"]]
     assert (await profile(client, ws, pk))["status"] == "NEW"
 
 

@@ -124,9 +124,9 @@ class _FailsOnSecondBatch:
         self.inner = inner
         self.calls = 0
 
-    async def run_batch(self, session, job, *, now):  # noqa: ANN001
+    async def run_batch(self, session, job, *, now, services):  # noqa: ANN001
         self.calls += 1
-        done = await self.inner.run_batch(session, job, now=now)
+        done = await self.inner.run_batch(session, job, now=now, services=services)
         if self.calls == 2:
             raise RuntimeError("disk on fire")
         return done

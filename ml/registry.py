@@ -1,0 +1,175 @@
+"""Model versions on disk: models/<version>/ with the artifact, its manifest and a model card.
+
+An artifact is unpickled only after its sha256 matches the manifest: a file that was swapped or
+damaged is refused before any of its bytes run.
+"""
+
+import hashlib
+import importlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+
+from ml.protocol import SatisfactionModel
+
+DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+MANIFEST = "manifest.json"
+ARTIFACT = "model.joblib"
+CARD = "MODEL_CARD.md"
+MANIFEST_FORMAT = 1
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+
+
+class ModelError(Exception):
+    """A model that cannot serve. `code` is NOT_FOUND (no such version) or MODEL_INVALID."""
+
+    def __init__(self, message: str, *, code: str = "MODEL_INVALID") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def created_at(self) -> str | None:
+        return self.manifest.get("created_at")
+
+    @property
+    def trained_on(self) -> str | None:
+        data = self.manifest.get("training_data") or {}
+        return data.get("description")
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """Headline figures on the held-out part (empty when trained without one)."""
+        return dict((self.manifest.get("metrics") or {}).get("heldout_headline") or {})
+
+
+def check_version(version: str) -> str:
+    if not VERSION_PATTERN.match(version or ""):
+        raise ModelError(
+            f"invalid model version {version!r}: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            code="BAD_USER_INPUT",
+        )
+    return version
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_manifest(directory: Path) -> dict[str, Any]:
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ModelError(f"{directory} has no {MANIFEST}", code="NOT_FOUND")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path} is not readable JSON: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or "artifact" not in manifest:
+        raise ModelError(f"{path} is not a Rapport model manifest (format {MANIFEST_FORMAT})")
+    return manifest
+
+
+def list_models(models_dir: Path = DEFAULT_MODELS_DIR) -> list[ModelInfo]:
+    """Every version directory with a readable manifest, newest first (unreadable ones are skipped)."""
+    found = []
+    if models_dir.is_dir():
+        for directory in models_dir.iterdir():
+            if directory.is_dir() and VERSION_PATTERN.match(directory.name):
+                try:
+                    manifest = read_manifest(directory)
+                except ModelError:
+                    continue
+                found.append(ModelInfo(manifest.get("version", directory.name), directory, manifest))
+    return sorted(found, key=lambda m: (m.created_at or "", m.version), reverse=True)
+
+
+def find(version: str, models_dir: Path = DEFAULT_MODELS_DIR) -> ModelInfo:
+    directory = models_dir / check_version(version)
+    if not directory.is_dir():
+        raise ModelError(f"no model version {version!r} in {models_dir}", code="NOT_FOUND")
+    return ModelInfo(version, directory, read_manifest(directory))
+
+
+def verified_artifact(directory: Path, manifest: dict[str, Any]) -> Path:
+    artifact = directory / manifest["artifact"]["file"]
+    if artifact.name != artifact.name.strip() or artifact.parent != directory or not artifact.is_file():
+        raise ModelError(f"{directory}: artifact {manifest['artifact']['file']!r} is missing")
+    actual = sha256_of(artifact)
+    if actual != manifest["artifact"]["sha256"]:
+        raise ModelError(
+            f"{artifact}: sha256 {actual[:12]}… does not match the manifest's {manifest['artifact']['sha256'][:12]}…;"
+            " the file was changed or damaged, refusing to load it"
+        )
+    return artifact
+
+
+def load_directory(directory: Path) -> SatisfactionModel:
+    manifest = read_manifest(directory)
+    artifact = verified_artifact(directory, manifest)
+    try:
+        model = joblib.load(artifact)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means this model cannot serve
+        raise ModelError(f"{artifact}: failed to load ({type(exc).__name__}: {exc})") from exc
+    version = manifest.get("version", directory.name)
+    model.version = version
+    return _checked_model(model, version)
+
+
+def load_import_spec(spec: str) -> SatisfactionModel:
+    """`package.module:factory`: call factory() for a custom model."""
+    if not _IMPORT_SPEC.match(spec):
+        raise ModelError(f"invalid import spec {spec!r}; expected package.module:factory", code="BAD_USER_INPUT")
+    module_name, factory_name = spec.split(":")
+    try:
+        factory = getattr(importlib.import_module(module_name), factory_name)
+        model = factory()
+    except Exception as exc:  # noqa: BLE001 - a custom model that does not build cannot serve
+        raise ModelError(f"custom model {spec} failed to load ({type(exc).__name__}: {exc})") from exc
+    return _checked_model(model, spec)
+
+
+def _checked_model(model: object, name: str) -> SatisfactionModel:
+    if not isinstance(model, SatisfactionModel) or not isinstance(getattr(model, "version", None), str):
+        raise ModelError(f"{name} is not a satisfaction model: it needs a `version` string and a `predict` method")
+    return model
+
+
+def load(spec: str, models_dir: Path = DEFAULT_MODELS_DIR) -> SatisfactionModel:
+    """A version in `models_dir`, a model directory, or a `package.module:factory` import spec."""
+    if ":" in spec:
+        return load_import_spec(spec)
+    path = Path(spec)
+    if path.is_dir() and (path / MANIFEST).is_file():
+        return load_directory(path)
+    return load_directory(find(spec, models_dir).path)
+
+
+def write(directory: Path, model: object, manifest: dict[str, Any], card: str) -> dict[str, Any]:
+    """Write the artifact, then the manifest carrying its sha256, then the card."""
+    directory.mkdir(parents=True, exist_ok=False)
+    artifact = directory / ARTIFACT
+    joblib.dump(model, artifact, compress=3)
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        **manifest,
+        "artifact": {"file": ARTIFACT, "sha256": sha256_of(artifact), "bytes": artifact.stat().st_size},
+    }
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    (directory / CARD).write_text(card, encoding="utf-8")
+    return manifest
