@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_CONTACTS ?= 2000
 
-.PHONY: install graphiql migrate demo run serve test schema bench clean
+.PHONY: install graphiql migrate demo run serve test schema model bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ test: install
 
 schema: install
 	$(BIN)/rapport schema --output schema.graphql
+
+# Retrain the shipped satisfaction model from the project's own corpus (deterministic: same bytes).
+model: install
+	rm -rf models/support-v1
+	$(BIN)/rapport model train --data ml/corpus --format jsonl --level turn --param C=1.0 --version support-v1
 
 bench: install
 	$(BIN)/python bench/demo_load.py --contacts 100000

@@ -40,9 +40,14 @@ def demo(
 ) -> None:
     """Load realistic demo data (two workspaces) and print fresh API keys for the main one."""
     from domain.demo import load_demo
+    from ml.serving import ModelServer
 
+    settings = get_settings()
+    models = ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
     workspaces = asyncio.run(
-        load_demo(database_url=get_settings().database_url, contacts=contacts, reset=reset, seed=seed, console=err_console)
+        load_demo(
+            database_url=settings.database_url, contacts=contacts, reset=reset, seed=seed, console=err_console, models=models
+        )
     )
     main, *others = workspaces
     console.print(f"Demo workspace: {main.name}", highlight=False)
@@ -63,7 +68,14 @@ def serve(
     """Serve the GraphQL API (and GraphiQL) with uvicorn."""
     import uvicorn
 
+    from ml.serving import ModelError, ModelServer
+
     settings = get_settings()
+    try:  # a misconfigured SATISFACTION_MODEL stops here, not at the first conversation
+        ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model).model(settings.satisfaction_model)
+    except ModelError as exc:
+        err_console.print(f"[red]SATISFACTION_MODEL={settings.satisfaction_model} cannot serve:[/red] {exc.message}", highlight=False)
+        raise typer.Exit(1) from None
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from domain.settings import get_settings
+from domain.settings import PROJECT_ROOT, get_settings
 
 model_app = typer.Typer(help="Train, evaluate, list, activate and rescore satisfaction models.", no_args_is_help=True)
 console = Console()
@@ -41,13 +41,21 @@ def train(
     level: str = typer.Option("turn", "--level", help=LEVEL_HELP),
     version: str = typer.Option(None, "--version", help="Name of the new version (default: <data name>-<hash>)."),
     holdout: float = typer.Option(0.2, "--holdout", help="Share of conversations held out for the metrics (0 for none)."),
+    param: list[str] = typer.Option(
+        None, "--param", help="Pipeline parameter as KEY=VALUE (JSON value), repeatable, e.g. --param C=1.0 --param min_df=1."
+    ),
     models_dir: Path = typer.Option(None, "--models-dir", help="Where versions are written (default MODELS_DIR or models/)."),
 ) -> None:
     """Train the default pipeline and write models/<version>/ (artifact, manifest, model card)."""
     from ml import datasets
     from ml import train as training
+    from ml.pipeline import PipelineParams
     from ml.registry import ModelError
 
+    try:
+        params = PipelineParams.parse(param or [])
+    except ValueError as exc:
+        raise _fail(str(exc), 2) from None
     target = _models_dir(models_dir)
     command = "rapport model " + " ".join(shlex.quote(a) for a in sys.argv[sys.argv.index("train") :]) if "train" in sys.argv else None
     try:
@@ -55,7 +63,7 @@ def train(
             task = progress.add_task(f"reading {data}", total=None)
             dataset = datasets.load(data, fmt=format, level=level)
             result = training.train(
-                dataset, models_dir=target, version=version, holdout=holdout, data_name=data.stem or data.name,
+                dataset, models_dir=target, version=version, params=params, holdout=holdout, data_name=data.stem or data.name,
                 command=command, step=lambda text: progress.update(task, description=text),
             )
     except (datasets.DatasetError, training.TrainingError) as exc:
@@ -104,7 +112,7 @@ def evaluate(
     except ModelError as exc:
         raise _fail(exc.message, 2) from None
     safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in loaded.version)
-    target = output or get_settings().models_dir.parent / "var" / "evaluations" / safe / f"{data.stem or data.name}-{level}"
+    target = output or PROJECT_ROOT / "var" / "evaluations" / safe / f"{data.stem or data.name}-{level}"
     columns = (TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task("scoring", total=len(dataset.examples))

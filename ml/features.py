@@ -24,19 +24,24 @@ class View(NamedTuple):
 
 
 SHAPE_FEATURES = ("customer_turns", "turns", "last_length", "questions", "exclamations", "capitals")
+# Bounds that keep one judgement cheap however long the conversation: the customer's earlier turns
+# count only as far back as this, and each text only this far.
+EARLIER_TURNS = 10
+TEXT_CHARS = 2000
 
 
 def view(turns: Conversation) -> View:
     last = max((i for i, t in enumerate(turns) if t.role == CUSTOMER), default=None)
     if last is None:
         return View("", "", "", (0.0,) * len(SHAPE_FEATURES))
-    text = turns[last].text
-    agent_before = next((t.text for t in reversed(turns[:last]) if t.role == AGENT), "")
-    earlier = [t.text for t in turns[:last] if t.role == CUSTOMER]
+    text = turns[last].text[:TEXT_CHARS]
+    agent_before = next((t.text[:TEXT_CHARS] for t in reversed(turns[:last]) if t.role == AGENT), "")
+    earlier_count = sum(1 for t in turns[:last] if t.role == CUSTOMER)
+    earlier = [t.text[:TEXT_CHARS] for t in turns[:last] if t.role == CUSTOMER][-EARLIER_TURNS:]
     letters = [c for c in text if c.isalpha()]
     capitals = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
     shape = (
-        math.log1p(len(earlier) + 1),
+        math.log1p(earlier_count + 1),
         math.log1p(last + 1),
         math.log1p(len(text)),
         float(min(text.count("?"), 5)),

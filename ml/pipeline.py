@@ -1,5 +1,6 @@
 """The default satisfaction pipeline, built in one function from its parameters."""
 
+import json
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -41,6 +42,30 @@ class PipelineParams:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @classmethod
+    def parse(cls, assignments: list[str]) -> "PipelineParams":
+        """From KEY=VALUE strings (VALUE as JSON, or a bare string): the defaults with those changed."""
+        data: dict[str, object] = cls().as_dict()
+        for item in assignments:
+            key, sep, raw = item.partition("=")
+            key = key.strip()
+            if not sep or key not in cls.__dataclass_fields__:
+                known = ", ".join(cls.__dataclass_fields__)
+                raise ValueError(f"--param {item!r}: expected KEY=VALUE with KEY one of {known}")
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = raw
+            default = data[key]
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if isinstance(default, dict) and isinstance(value, dict):
+                value = {**default, **value}
+            elif type(value) is not type(default) and not (isinstance(default, tuple) and isinstance(value, list)):
+                raise ValueError(f"--param {key}: expected a value like {json.dumps(default)}, got {raw!r}")
+            data[key] = value
+        return cls.from_dict(data)
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> "PipelineParams":

@@ -7,7 +7,9 @@ damaged is refused before any of its bytes run.
 import hashlib
 import importlib
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,15 +129,21 @@ def load_directory(directory: Path) -> SatisfactionModel:
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means this model cannot serve
         raise ModelError(f"{artifact}: failed to load ({type(exc).__name__}: {exc})") from exc
     version = manifest.get("version", directory.name)
-    model.version = version
-    return _checked_model(model, version)
+    checked = _checked_model(model, version)
+    checked.version = version  # the manifest names the version, whatever the artifact was trained as
+    return checked
 
 
 def load_import_spec(spec: str) -> SatisfactionModel:
-    """`package.module:factory`: call factory() for a custom model."""
+    """`package.module:factory`: call factory() for a custom model.
+
+    The module is imported like uvicorn imports an app: installed, or found from the working directory.
+    """
     if not _IMPORT_SPEC.match(spec):
         raise ModelError(f"invalid import spec {spec!r}; expected package.module:factory", code="BAD_USER_INPUT")
     module_name, factory_name = spec.split(":")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
     try:
         factory = getattr(importlib.import_module(module_name), factory_name)
         model = factory()

@@ -11,17 +11,19 @@ from ml.pipeline import WORD_BLOCKS
 from ml.protocol import Prediction, TermWeight
 
 EXPLANATION_TERMS = 8
+# A term is listed only if it weighs at least this share of the strongest term.
+MIN_SHARE = 0.1
 
 
 class PipelineModel:
     """A `SatisfactionModel` around a fitted `ml.pipeline.build_pipeline` pipeline.
 
     Explanations come from the logistic regression's weights: for the predicted label, each word
-    feature present contributes its (block-weighted) TF-IDF value times the label's weight minus the
-    mean weight over the three labels (softmax ignores a shift common to all labels). The strongest
-    positive contributions are listed as "customer: <term>", "agent: <term>" or
-    "customer earlier: <term>". Character n-grams and shape features also count towards the label
-    but are not listed: they read poorly.
+    feature present contributes its TF-IDF value (as weighted by its block) times the label's weight
+    minus the mean weight over the three labels (softmax ignores a shift common to all labels). The
+    strongest positive contributions (at least a tenth of the strongest) are listed as
+    "customer: <term>", "agent: <term>" or "customer earlier: <term>". Character n-grams and shape
+    features also count towards the label but are not listed: they read poorly.
     """
 
     def __init__(self, pipeline: Pipeline, *, version: str, level: str) -> None:
@@ -39,14 +41,13 @@ class PipelineModel:
         regression = self.pipeline.named_steps["classifier"].calibrated_classifiers_[0].estimator
         coef = np.asarray(regression.coef_, dtype=np.float64)  # (labels, features) in classes_ order
         centered = coef - coef.mean(axis=0, keepdims=True)
-        weights = union.transformer_weights or {}
         names: list[str] = []
         scale: list[float] = []
         for name, block in union.transformer_list:
             if name in WORD_BLOCKS:
                 terms = block.named_steps["tfidf"].get_feature_names_out()
                 names.extend(f"{WORD_BLOCKS[name]}: {t}" for t in terms)
-                scale.extend([weights.get(name, 1.0)] * len(terms))
+                scale.extend([1.0] * len(terms))  # the union's block weights are already in the features
             else:
                 width = self._block_width(block)
                 names.extend([""] * width)
@@ -87,7 +88,10 @@ class PipelineModel:
         start, end = features.indptr[row], features.indptr[row + 1]
         index = features.indices[start:end]
         contributions = features.data[start:end] * self._centered[column, index]
-        positive = contributions > 0
-        index, contributions = index[positive], contributions[positive]
+        if not len(contributions) or contributions.max() <= 0:
+            return ()
+        # Terms that barely moved the verdict (function words, mostly) would only be noise.
+        kept = contributions >= max(MIN_SHARE * contributions.max(), 1e-3)
+        index, contributions = index[kept], contributions[kept]
         top = np.argsort(-contributions, kind="stable")[:EXPLANATION_TERMS]
         return tuple(TermWeight(term=str(self._terms[index[i]]), weight=round(float(contributions[i]), 4)) for i in top)

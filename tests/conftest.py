@@ -19,6 +19,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
+from domain.settings import DEFAULT_SATISFACTION_MODEL
+from ml.registry import DEFAULT_MODELS_DIR
+from ml.serving import ModelServer
 from domain.clock import FixedClock
 from domain.db import create_engine, normalize_database_url
 from domain.migrate import upgrade
@@ -82,10 +85,16 @@ def clock() -> FixedClock:
     return FixedClock(NOW)
 
 
+@pytest.fixture(scope="session")
+def models() -> ModelServer:
+    """The shipped models as a server process holds them: loaded once for the whole run."""
+    return ModelServer(models_dir=DEFAULT_MODELS_DIR, default_spec=DEFAULT_SATISFACTION_MODEL)
+
+
 @pytest_asyncio.fixture
-async def client(engine: AsyncEngine, clock: FixedClock) -> AsyncIterator[httpx.AsyncClient]:
+async def client(engine: AsyncEngine, clock: FixedClock, models: ModelServer) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client talking to the real ASGI app (no network, no mocks)."""
-    app = create_app(engine=engine, clock=clock)
+    app = create_app(engine=engine, clock=clock, models=models)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://rapport.test") as http:
         yield http

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine
+from domain.clock import FixedClock
+from domain.db import create_engine, session_factory
 from domain.demo.catalog import build_catalog, catalog_sizes
 from domain.demo.contact_rows import Batch, ContactGenerator
 from domain.demo.ids import IdReserver
@@ -32,6 +33,9 @@ from domain.demo.store import (
 from domain.demo.traits import random_traits, showcase_traits
 from domain.enums import Role
 from domain.migrate import upgrade
+from domain.models import Job, Workspace
+from domain.services.satisfaction_models import rescore_workspaces
+from ml.serving import ModelServer
 
 # Contacts generated and inserted per transaction: bounds memory (about 30 events per contact)
 # while keeping the number of commits small.
@@ -49,6 +53,22 @@ class DemoWorkspace:
     keys: dict[Role, str]  # ADMIN, OPERATOR, AGENT, in that order
 
 
+async def _score(engine: AsyncEngine, slugs: list[str], *, models: ModelServer, now: datetime, console: Console) -> None:
+    """Label every demo conversation (and customer turn) as the server would, with progress."""
+    sessions = session_factory(engine)
+    columns = (TextColumn("scoring conversations of {task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def on_batch(workspace: Workspace, job: Job) -> None:
+            if workspace.slug not in tasks:
+                tasks[workspace.slug] = progress.add_task(workspace.slug, total=job.total)
+            progress.update(tasks[workspace.slug], completed=job.processed)
+
+        for slug in slugs:
+            await rescore_workspaces(sessions, FixedClock(now), models=models, slug=slug, on_batch=on_batch)
+
+
 async def load_demo(
     *,
     database_url: str,
@@ -57,11 +77,13 @@ async def load_demo(
     seed: int = 7,
     console: Console,
     now: datetime | None = None,
+    models: ModelServer | None = None,
 ) -> list[DemoWorkspace]:
     """Make sure both demo workspaces exist and return fresh keys for them, the main one first.
 
     Existing demo workspaces are kept unless `reset`; then they (and only they) are deleted and
-    loaded again. The same `seed` and `now` give the same data.
+    loaded again. The same `seed` and `now` give the same data. With `models`, freshly loaded
+    conversations are scored by the serving satisfaction model (a rescore job per workspace).
     """
     if contacts < 1:
         raise ValueError("contacts must be at least 1")
@@ -81,6 +103,8 @@ async def load_demo(
         if reset or len(existing) < len(slugs):
             await _clear_demo(engine, slugs, console)
             await _load_all(engine, plan, seed=seed, now=now, console=console)
+            if models is not None:
+                await _score(engine, slugs, models=models, now=now, console=console)
             async with engine.connect() as connection:
                 existing = await find_workspaces(connection, slugs)
         else:

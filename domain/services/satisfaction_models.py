@@ -33,8 +33,9 @@ log = logging.getLogger(__name__)
 
 MAX_PREDICT_TURNS = 200
 MAX_PREDICT_TEXT = 10_000
-# Scoring more conversations than this at once runs in a worker thread, off the event loop.
-THREAD_AFTER = 8
+# A scoring call making more predictions than this (one per conversation and one per customer
+# turn) runs in a worker thread, off the event loop.
+THREAD_AFTER = 16
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,9 @@ async def predict(
 
 
 async def _score(model: SatisfactionModel, conversations: Sequence[Sequence[Turn]]) -> list[Scored | None]:
+    predictions = sum(1 + sum(1 for t in turns if t.role == TurnRole.CUSTOMER.value) for turns in conversations)
     try:
-        if len(conversations) > THREAD_AFTER:
+        if predictions > THREAD_AFTER:
             return await asyncio.to_thread(ModelServer.score, model, conversations)
         return ModelServer.score(model, conversations)
     except ModelError as exc:
