@@ -161,23 +161,29 @@ def list_versions(
         note = None
     except Exception as exc:  # noqa: BLE001 - a listing works without a database
         activated, note = None, f"(database not readable, activations not shown: {type(exc).__name__})"
-    table = Table(title=f"satisfaction models in {_models_dir(models_dir)}")
-    for column in ("version", "serves", "created", "level", "trained on", "held-out UAR", "macro F1"):
-        table.add_column(column)
+    table = Table(title=f"satisfaction models in {_models_dir(models_dir)} (UAR, F1: on the held-out part)")
+    for column in ("version", "serves", "created", "level", "data", "UAR", "F1"):
+        table.add_column(column, no_wrap=column in ("version", "created"))
     for info in infos:
         serves = []
         if info.version == activated:
-            serves.append("activated for all workspaces")
+            serves.append("activated")
         if info.version == settings.satisfaction_model:
-            serves.append("SATISFACTION_MODEL" if activated is None else "SATISFACTION_MODEL (overridden)")
+            serves.append("default" if activated is None else "default (overridden)")
         metrics = info.metrics
+        data = info.manifest.get("training_data") or {}
         table.add_row(
-            info.version, ", ".join(serves), info.created_at or "", info.manifest.get("level", ""), info.trained_on or "",
+            info.version, ", ".join(serves), (info.created_at or "")[:16].replace("T", " "), info.manifest.get("level", ""),
+            f"{data.get('conversations', '?')} conv." if data else "",
             f"{metrics['uar']:.3f}" if "uar" in metrics else "", f"{metrics['macro_f1']:.3f}" if "macro_f1" in metrics else "",
         )
     console.print(table)
     if not infos:
         console.print("no versions; train one with `rapport model train --data PATH`")
+    console.print(
+        "serves: 'activated' = `rapport model activate` (every workspace without its own activation);"
+        " 'default' = SATISFACTION_MODEL", highlight=False,
+    )
     if note:
         err_console.print(note, highlight=False)
 

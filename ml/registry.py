@@ -88,7 +88,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 
 
 def list_models(models_dir: Path = DEFAULT_MODELS_DIR) -> list[ModelInfo]:
-    """Every version directory with a readable manifest, newest first (unreadable ones are skipped)."""
+    """Every version directory with a readable manifest naming it, newest first (others are skipped)."""
     found = []
     if models_dir.is_dir():
         for directory in models_dir.iterdir():
@@ -97,7 +97,9 @@ def list_models(models_dir: Path = DEFAULT_MODELS_DIR) -> list[ModelInfo]:
                     manifest = read_manifest(directory)
                 except ModelError:
                     continue
-                found.append(ModelInfo(manifest.get("version", directory.name), directory, manifest))
+                if manifest.get("version") != directory.name:
+                    continue  # refused by find(): a version is named by its folder and its manifest alike
+                found.append(ModelInfo(directory.name, directory, manifest))
     return sorted(found, key=lambda m: (m.created_at or "", m.version), reverse=True)
 
 
@@ -105,7 +107,13 @@ def find(version: str, models_dir: Path = DEFAULT_MODELS_DIR) -> ModelInfo:
     directory = models_dir / check_version(version)
     if not directory.is_dir():
         raise ModelError(f"no model version {version!r} in {models_dir}", code="NOT_FOUND")
-    return ModelInfo(version, directory, read_manifest(directory))
+    manifest = read_manifest(directory)
+    if manifest.get("version") != version:
+        raise ModelError(
+            f"{directory}: its manifest names version {manifest.get('version')!r}; a version's folder must carry"
+            " its name (train a new version instead of copying one)"
+        )
+    return ModelInfo(version, directory, manifest)
 
 
 def verified_artifact(directory: Path, manifest: dict[str, Any]) -> Path:

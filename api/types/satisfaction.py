@@ -28,8 +28,12 @@ class LabelProbability:
     probability: float
 
 
+# Every list of probabilities the API returns is in this order.
+LABEL_ORDER = (Label.SATISFIED, Label.NEUTRAL, Label.DISSATISFIED)
+
+
 def probabilities(values: dict[str, float]) -> list[LabelProbability]:
-    return [LabelProbability(label=Label(k), probability=v) for k, v in values.items()]
+    return [LabelProbability(label=label, probability=values[label.value]) for label in LABEL_ORDER]
 
 
 def explanation(terms: object) -> list[TermWeight] | None:

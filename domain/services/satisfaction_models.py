@@ -276,6 +276,8 @@ async def queue_rescore_job(
     """(the workspace's rescore job, whether this call queued it); see `queue_rescore`."""
     spec, model = await serving_model(session, models=models, workspace_id=workspace_id)
     async with write_transaction(session):
+        # Two requests at once must not both queue one: the first holds the workspace's lock.
+        await repo.lock_workspace(session, workspace_id=workspace_id)
         existing = await repo.unfinished_job(session, workspace_id=workspace_id, kind=JobKind.SATISFACTION_RESCORE)
         if existing is not None:
             return existing, False

@@ -93,10 +93,13 @@ class LoadedDemo:
 
 
 @pytest.fixture(scope="module", params=ENGINES)
-async def demo(request, tmp_path_factory) -> AsyncIterator[LoadedDemo]:
-    """A small demo loaded once per engine, with the clock pinned."""
+async def demo(request, tmp_path_factory, models) -> AsyncIterator[LoadedDemo]:
+    """A small demo loaded once per engine, with the clock pinned, scored as `rapport demo` does."""
+    shipped_models = models
     async with scratch_database(request.param, tmp_path_factory.mktemp("demo")) as url:
-        workspaces = await load_demo(database_url=url, contacts=CONTACTS, seed=SEED, console=quiet_console(), now=NOW)
+        workspaces = await load_demo(
+            database_url=url, contacts=CONTACTS, seed=SEED, console=quiet_console(), now=NOW, models=shipped_models
+        )
         engine = create_engine(url)
         try:
             ids = dict(await rows(engine, select(Workspace.slug, Workspace.id)))
@@ -339,10 +342,27 @@ async def test_conversations_have_consistent_turns_in_the_contact_language(demo:
         assert conversation.turn_count == len(own) and [t.seq for t in own] == list(range(len(own)))
         assert conversation.customer_replied == any(t.role == TurnRole.CUSTOMER for t in own)
         assert (conversation.started_at, conversation.last_turn_at) == (own[0].at, own[-1].at)
-        assert conversation.satisfaction_label is None and conversation.p_satisfied is None
         assert all(t.text and "{" not in t.text for t in own)
     replied = Counter(c.customer_replied for c in conversations)
     assert replied[True] > replied[False] > 0
+
+
+async def test_conversations_are_scored_by_the_shipped_model_where_the_customer_wrote(demo: LoadedDemo):
+    conversations = await rows(demo.engine, select(Conversation))
+    turns: dict[int, list] = defaultdict(list)
+    for turn in await rows(demo.engine, select(ConversationTurn).order_by(ConversationTurn.seq)):
+        turns[turn.conversation_id].append(turn)
+    for c in conversations:
+        if not c.customer_replied:  # nothing to judge: no verdict, never an invented one
+            assert (c.satisfaction_label, c.p_satisfied, c.model_version) == (None, None, None)
+            continue
+        assert (c.model_version, c.analyzed_at) == ("support-v1", NOW)
+        assert abs(c.p_satisfied + c.p_neutral + c.p_dissatisfied - 1) < 1e-6
+        assert c.satisfaction_explanation and all(term.startswith(("customer", "agent")) for term, _ in c.satisfaction_explanation)
+        # Every customer turn has its own verdict, agent turns none.
+        assert [t.satisfaction_label is not None for t in turns[c.id]] == [t.role == TurnRole.CUSTOMER for t in turns[c.id]]
+    labels = Counter(c.satisfaction_label for c in conversations if c.customer_replied)
+    assert set(labels) == {"SATISFIED", "NEUTRAL", "DISSATISFIED"}
 
 
 # -- the showcase contact -----------------------------------------------------------------------

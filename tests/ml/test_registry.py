@@ -222,3 +222,17 @@ def test_listing_shows_readable_versions_newest_first_and_skips_the_rest(models_
     assert listed[0].metrics["n"] > 0 and 0 <= listed[0].metrics["uar"] <= 1
     assert "synthetic.jsonl" in listed[0].trained_on
     assert registry.list_models(models_dir / "nothing-here") == []
+
+
+def test_a_version_folder_copied_under_another_name_is_refused_and_not_listed(models_dir):
+    # given t1 copied to a folder named t2 (its manifest still says t1)
+    shutil.copytree(models_dir / "t1", models_dir / "t2")
+
+    # when it is asked for by the folder's name
+    with pytest.raises(ModelError) as refused:
+        registry.load("t2", models_dir)
+
+    # then it is refused rather than served under a name its verdicts would not carry
+    assert refused.value.code == "MODEL_INVALID"
+    assert "t1" in refused.value.message
+    assert [m.version for m in registry.list_models(models_dir)] == ["t1"]
