@@ -30,6 +30,27 @@ def _models_dir(option: Path | None) -> Path:
     return option or get_settings().models_dir
 
 
+def _serving_models():  # type: ignore[no-untyped-def]
+    from ml.serving import ModelServer
+
+    settings = get_settings()
+    return ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
+
+
+def _with_database(work):  # type: ignore[no-untyped-def]
+    """Run `await work(engine)` against DATABASE_URL, closing the engine afterwards."""
+    from domain.db import create_engine
+
+    async def _run():  # type: ignore[no-untyped-def]
+        engine = create_engine(get_settings().database_url)
+        try:
+            return await work(engine)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(_run())
+
+
 def _steps() -> Progress:
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err_console, transient=True)
 
@@ -132,19 +153,13 @@ def evaluate(
     console.print(f"Brier score {result.metrics['brier']:.4f}; files in {target}", highlight=False)
 
 
-async def _deployment_version() -> str | None:
-    from domain.db import create_engine
+async def _deployment_version(engine) -> str | None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from domain.repositories.satisfaction import deployment_version
 
-    engine = create_engine(get_settings().database_url)
-    try:
-        async with engine.connect() as connection:
-            from sqlalchemy.ext.asyncio import AsyncSession
-
-            async with AsyncSession(bind=connection) as session:
-                return await deployment_version(session)
-    finally:
-        await engine.dispose()
+    async with engine.connect() as connection, AsyncSession(bind=connection) as session:
+        return await deployment_version(session)
 
 
 @model_app.command("list")
@@ -157,7 +172,7 @@ def list_versions(
     settings = get_settings()
     infos = list_models(_models_dir(models_dir))
     try:
-        activated = asyncio.run(_deployment_version())
+        activated = _with_database(_deployment_version)
         note = None
     except Exception as exc:  # noqa: BLE001 - a listing works without a database
         activated, note = None, f"(database not readable, activations not shown: {type(exc).__name__})"
@@ -195,24 +210,18 @@ def activate(
 ) -> None:
     """Serve VERSION from now on, in every running server process (no restart). Checks the artifact first."""
     from domain.clock import SystemClock
-    from domain.db import create_engine, session_factory
+    from domain.db import session_factory
     from domain.errors import DomainError
     from domain.services.satisfaction_models import activate_from_cli
-    from ml.serving import ModelServer
 
-    settings = get_settings()
-    models = ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
+    models = _serving_models()
 
-    async def _run():  # type: ignore[no-untyped-def]
-        engine = create_engine(settings.database_url)
-        try:
-            async with session_factory(engine)() as session:
-                return await activate_from_cli(session=session, models=models, version=version, now=SystemClock().now(), slug=workspace)
-        finally:
-            await engine.dispose()
+    async def _activate(engine):  # type: ignore[no-untyped-def]
+        async with session_factory(engine)() as session:
+            return await activate_from_cli(session=session, models=models, version=version, now=SystemClock().now(), slug=workspace)
 
     try:
-        info = asyncio.run(_run())
+        info = _with_database(_activate)
     except DomainError as exc:
         raise _fail(f"{exc.message} ({exc.code.value})") from None
     scope = f"workspace {workspace}" if workspace else "every workspace without an activation of its own"
@@ -225,32 +234,26 @@ def rescore(
 ) -> None:
     """Relabel stored conversations with the model serving each workspace (resumable jobs, with progress)."""
     from domain.clock import SystemClock
-    from domain.db import create_engine, session_factory
+    from domain.db import session_factory
     from domain.errors import DomainError
     from domain.services.satisfaction_models import rescore_workspaces
-    from ml.serving import ModelServer
 
-    settings = get_settings()
-    models = ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
+    models = _serving_models()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
 
-    async def _run():  # type: ignore[no-untyped-def]
-        engine = create_engine(settings.database_url)
+    async def _rescore(engine):  # type: ignore[no-untyped-def]
         tasks: dict[int, object] = {}
-        try:
-            with Progress(*columns, console=err_console) as progress:
+        with Progress(*columns, console=err_console) as progress:
 
-                def on_batch(ws, job):  # type: ignore[no-untyped-def]
-                    if ws.id not in tasks:
-                        tasks[ws.id] = progress.add_task(f"{ws.slug} ({job.params.get('version')})", total=job.total)
-                    progress.update(tasks[ws.id], completed=job.processed, total=job.total)  # type: ignore[arg-type]
+            def on_batch(ws, job):  # type: ignore[no-untyped-def]
+                if ws.id not in tasks:
+                    tasks[ws.id] = progress.add_task(f"{ws.slug} ({job.params.get('version')})", total=job.total)
+                progress.update(tasks[ws.id], completed=job.processed, total=job.total)  # type: ignore[arg-type]
 
-                return await rescore_workspaces(session_factory(engine), SystemClock(), models=models, slug=workspace, on_batch=on_batch)
-        finally:
-            await engine.dispose()
+            return await rescore_workspaces(session_factory(engine), SystemClock(), models=models, slug=workspace, on_batch=on_batch)
 
     try:
-        done = asyncio.run(_run())
+        done = _with_database(_rescore)
     except DomainError as exc:
         raise _fail(f"{exc.message} ({exc.code.value})") from None
     failed = False

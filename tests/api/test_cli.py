@@ -1,4 +1,4 @@
-"""The command line as scripts use it: `rapport demo` prints one usable key per role."""
+"""The command line as scripts use it: `rapport demo` prints one usable key per role; model commands."""
 
 import asyncio
 import re
@@ -7,8 +7,12 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
+from sqlalchemy import func, select, update
+
 from api.app import create_app
 from api.cli import app as cli
+from domain.db import create_engine
+from domain.models import Conversation, ModelActivation
 from domain.settings import get_settings
 
 KEY_LINE = re.compile(r"^(ADMIN|OPERATOR|AGENT): (rpk_\S+)$", re.MULTILINE)
@@ -69,3 +73,43 @@ async def test_migrate_creates_the_schema(database_url):
     result = await invoke("migrate")
     assert result.exit_code == 0, result.output
     assert "up to date" in result.stdout
+
+
+async def test_model_rescore_relabels_every_conversation_the_customer_wrote_in(database_url):
+    # given a demo whose stored verdicts were wiped
+    assert (await invoke("demo", "--contacts", "60")).exit_code == 0
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(update(Conversation).values(satisfaction_label=None, p_satisfied=None, model_version=None))
+
+        # when
+        result = await invoke("model", "rescore")
+
+        # then each workspace's job completed and every conversation with a customer turn has a verdict again
+        assert result.exit_code == 0, result.output
+        assert re.findall(r"^(demo-\w+): COMPLETED", result.stdout, re.MULTILINE) == ["demo-main", "demo-second"]
+        async with engine.connect() as connection:
+            rows = (await connection.execute(select(Conversation.customer_replied, Conversation.model_version))).all()
+        assert rows and {version for replied, version in rows if replied} == {"support-v1"}
+        assert {version for replied, version in rows if not replied} <= {None}
+    finally:
+        await engine.dispose()
+
+
+async def test_model_activate_refuses_an_unknown_version_and_changes_nothing(database_url):
+    # given
+    assert (await invoke("migrate")).exit_code == 0
+
+    # when
+    result = await invoke("model", "activate", "no-such-version")
+
+    # then
+    assert result.exit_code == 1
+    assert "no model version 'no-such-version'" in " ".join(result.output.split())
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(select(func.count()).select_from(ModelActivation))).scalar_one() == 0
+    finally:
+        await engine.dispose()

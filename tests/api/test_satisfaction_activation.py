@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from domain.db import create_engine
 from domain.migrate import upgrade
@@ -28,7 +27,6 @@ from tests.api.satisfaction_helpers import (
     codes,
     customer,
     listed,
-    models_dir_with_alt,
     predict,
     predicted_version,
     record,
@@ -39,18 +37,6 @@ from tests.conftest import NOW
 from tests.factories import WorkspaceFactory
 
 RAPPORT = Path(sys.executable).parent / "rapport"
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory) -> Path:
-    return models_dir_with_alt(tmp_path_factory)
-
-
-@pytest_asyncio.fixture
-async def alt_client(engine, clock, models_dir):
-    """A server whose models/ holds support-v1 (the default), alt-1 and the tampered broken-1."""
-    async with app_client(engine, clock, server(models_dir)) as http:
-        yield http
 
 
 def rapport_model(*args: str, database_url: str, models_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -1,10 +1,7 @@
 """Tenant isolation of the classifier: one workspace's activation and rescore never reach another."""
 
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-import pytest_asyncio
 
 from domain.clock import FixedClock
 from domain.enums import SatisfactionLabel, TurnRole
@@ -14,14 +11,11 @@ from tests.api.satisfaction_helpers import (
     SHIPPED,
     activate,
     active_versions,
-    app_client,
     job,
     listed,
-    models_dir_with_alt,
     predicted_version,
     rescore,
     run_job,
-    server,
     stored,
 )
 from tests.conftest import NOW
@@ -30,22 +24,6 @@ SCORED = {
     "satisfaction_label": SatisfactionLabel.NEUTRAL, "p_satisfied": 0.2, "p_neutral": 0.6, "p_dissatisfied": 0.2,
     "model_version": SHIPPED, "analyzed_at": NOW - timedelta(days=2),
 }
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory) -> Path:
-    return models_dir_with_alt(tmp_path_factory)
-
-
-@pytest.fixture
-def alt_models(models_dir):
-    return server(models_dir)
-
-
-@pytest_asyncio.fixture
-async def alt_client(engine, clock, alt_models):
-    async with app_client(engine, clock, alt_models) as http:
-        yield http
 
 
 async def test_a_workspace_never_sees_another_workspace_activation_nor_its_rescore(

@@ -2,10 +2,8 @@
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
 from domain.clock import FixedClock
 from domain.db import session_factory
@@ -29,7 +27,6 @@ from tests.api.satisfaction_helpers import (
     job,
     job_count,
     job_pk,
-    models_dir_with_alt,
     record,
     rescore,
     run_job,
@@ -42,22 +39,6 @@ from tests.graphql_client import data_of, gql
 
 LATER = NOW + timedelta(hours=1)
 RESTARTED = NOW + timedelta(hours=2)
-
-
-@pytest.fixture(scope="session")
-def models_dir(tmp_path_factory) -> Path:
-    return models_dir_with_alt(tmp_path_factory)
-
-
-@pytest.fixture
-def alt_models(models_dir):
-    return server(models_dir)
-
-
-@pytest_asyncio.fixture
-async def alt_client(engine, clock, alt_models):
-    async with app_client(engine, clock, alt_models) as http:
-        yield http
 
 
 async def test_operators_queue_a_rescore_and_agents_may_not(alt_client, workspaces, engine, clock, alt_models):
