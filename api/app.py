@@ -1,26 +1,31 @@
 """The Starlette application: GraphQL at /graphql (with GraphiQL in a browser) and health checks."""
 
 import asyncio
+import functools
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.schema.base import BaseSchema
 
-from api import graphiql
+from api import graphiql, observability
 from api.context import Context
+from api.guards import GuardedGraphQL
+from api.errors import DATABASE_UNAVAILABLE_MESSAGE
+from api.http_conformance import GraphQLOverHTTP, HTTPError
 from api.loaders import Loaders
-from api.schema import schema
+from api.schema import build_schema, schema
 from domain.clock import Clock, SystemClock
-from domain.db import RequestSession, create_engine, session_factory
+from domain.db import RequestSession, create_engine, database_unavailable, session_factory
 from domain.jobs.registry import JobServices
 from domain.jobs.runner import JobRunner
 from domain.services.auth import authenticate
@@ -46,13 +51,25 @@ async def _warm(models: ModelServer) -> None:
         log.error("satisfaction model %s cannot serve: %s", models.default_spec, exc.message)
 
 
-class RapportGraphQL(GraphQL[Context, None]):
+@functools.cache
+def production_schema() -> BaseSchema:
+    """The schema production serves (api/production.py); built once, on first use."""
+    return build_schema(production=True)
+
+
+class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Context, None]):
     """Strawberry's ASGI app with one database session per request and API-key authentication."""
 
     def __init__(
-        self, *, sessions: async_sessionmaker[AsyncSession], clock: Clock, models: ModelServer, **kwargs: Any
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        models: ModelServer,
+        graphql_schema: BaseSchema | None = None,
+        **kwargs: Any,
     ) -> None:
-        super().__init__(schema, **kwargs)
+        super().__init__(graphql_schema or schema, **kwargs)
         self._sessions = sessions
         self._clock = clock
         self._models = models
@@ -62,12 +79,22 @@ class RapportGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         async with self._sessions() as session:
-            scope.setdefault("state", {})["session"] = RequestSession(session)
-            await super().__call__(scope, receive, send)
+            request_session = RequestSession(session)
+            scope.setdefault("state", {})["session"] = request_session
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                await request_session.drain()  # statements of cancelled resolvers (domain/db.py)
 
     async def get_context(self, request: Any, response: Any) -> Context:
         session: RequestSession = request.state.session
-        principal = await authenticate(session=session.raw, key=_bearer_key(request))
+        try:
+            principal = await authenticate(session=session.raw, key=_bearer_key(request))
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            # Authentication needs the database: 503 SERVICE_UNAVAILABLE, not a 500 (api/http_conformance.py).
+            raise HTTPError(503, DATABASE_UNAVAILABLE_MESSAGE, headers={"Retry-After": "5"}) from exc
         context = Context(
             request=request, response=response, session=session, clock=self._clock, principal=principal, models=self._models
         )
@@ -104,26 +131,35 @@ def create_app(
     models = models or ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
     # File uploads (contactsImport) follow the GraphQL multipart request spec. No CSRF exposure: every
     # request needs an `Authorization: Bearer` header, which a cross-site form post cannot carry.
-    graphql_app = RapportGraphQL(sessions=sessions, clock=clock, models=models, multipart_uploads_enabled=True)
+    # Production: no introspection, no field suggestions, internal errors masked, no GraphiQL (api/production.py).
+    production = settings.production
+    graphql_app = RapportGraphQL(
+        sessions=sessions,
+        clock=clock,
+        models=models,
+        multipart_uploads_enabled=True,
+        graphql_schema=production_schema() if production else None,
+        graphql_ide=None if production else "graphiql",
+        # Only matters once subscriptions exist: /graphql is an HTTP route, WebSockets are not served.
+        allowed_origins=settings.cors_origins,
+    )
+    # Rate limit per key, body size limits and the batching refusal, in front of GraphQL (api/guards.py).
+    guarded_graphql = GuardedGraphQL(graphql_app, settings, clock)
     runner = JobRunner(sessions, clock, services=JobServices(models=models)) if run_jobs else None
 
     async def live(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def ready(_: Request) -> Response:
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
-            return JSONResponse({"status": "unavailable", "database": type(exc).__name__}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+        # 503 naming what is down: the database and/or the default satisfaction model (api/observability.py).
+        return await observability.readiness(engine, models)
 
     routes: list[BaseRoute] = [
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", guarded_graphql, methods=["GET", "POST"]),
         Route("/health/live", live),
         Route("/health/ready", ready),
     ]
-    assets = graphiql.assets_route()
+    assets = None if production else graphiql.assets_route()
     if assets is not None:
         routes.append(assets)
 
@@ -139,10 +175,25 @@ def create_app(
                 await runner.stop()
             if owns_engine:
                 await engine.dispose()
+            await guarded_graphql.aclose()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.engine = engine
     app.state.models = models
+    app.state.settings = settings  # resolvers read limits from it (e.g. max_import_rows)
+    app.state.guards = guarded_graphql
     # Mutations that queue a job wake it (api.mutations.common.wake_job_runner).
     app.state.job_runner = runner
+    # /metrics, request ids and one JSON log line per GraphQL request (api/observability.py).
+    observability.instrument(app, engine=engine, models=models)
+    if settings.cors_origins:
+        # Outermost, so preflights are answered before rate limits; no cookies: clients send a Bearer key.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "Accept", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "Retry-After"],
+            max_age=600,
+        )
     return app

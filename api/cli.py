@@ -64,6 +64,9 @@ def serve(
     host: str = typer.Option(None, help="Interface to bind (default HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PORT or 8000)."),
     reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    log_level: str = typer.Option(
+        "info", "--log-level", envvar="LOG_LEVEL", help="debug, info, warning or error (logs are JSON lines on stderr)."
+    ),
 ) -> None:
     """Serve the GraphQL API (and GraphiQL) with uvicorn."""
     import uvicorn
@@ -76,12 +79,19 @@ def serve(
     except ModelError as exc:
         err_console.print(f"[red]SATISFACTION_MODEL={settings.satisfaction_model} cannot serve:[/red] {exc.message}", highlight=False)
         raise typer.Exit(1) from None
+    from api.observability import configure_logging
+
+    if log_level.lower() not in ("debug", "info", "warning", "error", "critical"):
+        raise typer.BadParameter(f"unknown log level {log_level!r}", param_hint="--log-level")
+    # JSON lines on stderr for our loggers and uvicorn's; uvicorn applies the same config in each worker.
+    log_config = configure_logging(log_level)
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        log_config=log_config,
     )
 
 
@@ -129,7 +139,7 @@ def import_csv(
                 task = progress.add_task(file.name, total=None)
                 return await import_file(
                     session_factory(engine), SystemClock(), slug=workspace, filename=file.name,
-                    data=file.read_bytes(), options=options,
+                    data=file.read_bytes(), options=options, max_rows=get_settings().max_import_rows,
                     on_batch=lambda job: progress.update(task, total=job.total, completed=job.processed),
                 )
         finally:

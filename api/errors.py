@@ -6,7 +6,10 @@ from contextlib import contextmanager
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from domain.db import database_unavailable
 from domain.errors import DomainError, ErrorCode
+
+DATABASE_UNAVAILABLE_MESSAGE = "The database is unavailable right now; try again shortly."
 
 
 class CodedError(GraphQLError):
@@ -45,6 +48,10 @@ class ErrorCodes(SchemaExtension):
                 extensions["code"] = _request_error_code(error).value
             elif isinstance(original, DomainError):
                 extensions["code"] = original.code.value
+            elif database_unavailable(original):
+                # The database is down or unreachable: the client may retry; no driver details leak.
+                error.message = DATABASE_UNAVAILABLE_MESSAGE
+                extensions["code"] = ErrorCode.SERVICE_UNAVAILABLE.value
             else:
                 extensions["code"] = ErrorCode.INTERNAL_SERVER_ERROR.value
             error.extensions = extensions

@@ -1,12 +1,14 @@
 """The Strawberry schema and its SDL."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import strawberry
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.errors import CodedError, ErrorCodes
+from api.limits import QueryLimits
 from api.mutations import Mutation
 from api.query import Query
 from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
@@ -34,7 +36,14 @@ def _unauthenticated() -> ExecutionResult:
     return ExecutionResult(data=None, errors=[error])
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, production: bool = False) -> strawberry.Schema:
+    """The schema; `production` adds api.production's extensions (no introspection, no suggestions, masked errors)."""
+    # QueryLimits (api/limits.py): token, depth, alias, page-size and cost limits; `extensions.cost`.
+    extensions: list[Any] = [RequireAuthentication, ErrorCodes, QueryLimits]
+    if production:
+        from api.production import production_extensions
+
+        extensions += production_extensions()
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -43,7 +52,7 @@ def build_schema() -> strawberry.Schema:
             Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent,
             BulkJob, ImportJob, SatisfactionRescoreJob,
         ],
-        extensions=[RequireAuthentication, ErrorCodes],
+        extensions=extensions,
     )
 
 

@@ -1,6 +1,7 @@
 """Engines, sessions and the column types every table shares."""
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -8,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, String, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -15,6 +17,8 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an "INTEGER PRIMARY KEY"; PostgreSQL gets 64-bit keys for big tables.
 BigIntKey = BigInteger().with_variant(Integer, "sqlite")
+# How long opening a PostgreSQL connection may take before the database counts as unavailable.
+CONNECT_TIMEOUT_SECONDS = 5
 
 
 class UtcDateTime(TypeDecorator):
@@ -80,11 +84,59 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=20, pool_pre_ping=True)
+        # Fail fast when the server is down or unreachable (asyncpg's default connect timeout is 60 s):
+        # requests then answer SERVICE_UNAVAILABLE in seconds (see database_unavailable below).
+        # asyncpg names it `timeout`, psycopg (libpq) `connect_timeout`.
+        timeout = "timeout" if parsed.get_driver_name() == "asyncpg" else "connect_timeout"
+        kwargs.update(
+            pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args={timeout: CONNECT_TIMEOUT_SECONDS}
+        )
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` (or what caused it) says the database cannot be reached right now.
+
+    Connection refused or reset, DNS failures, connect or pool timeouts, a connection the server
+    closed (restart, failover) and the server refusing new connections: trying again later may
+    work, so clients get SERVICE_UNAVAILABLE rather than INTERNAL_SERVER_ERROR.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 8:
+        seen.add(id(current))
+        if _unavailable(current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _unavailable(exc: BaseException) -> bool:
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
+        return True  # SQLAlchemy's pool timeout is sa_exc.TimeoutError; SQLite "database is locked" too
+    if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror)):
+        return True
+    if type(exc) is OSError:  # e.g. "Multiple exceptions: [Errno 111] ..." or ENETUNREACH; not file errors
+        return True
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg ships with the project
+        return False
+    return isinstance(
+        exc,
+        (
+            asyncpg.PostgresConnectionError,  # class 08
+            asyncpg.exceptions.ConnectionDoesNotExistError,
+            asyncpg.exceptions.CannotConnectNowError,
+            asyncpg.exceptions.OperatorInterventionError,  # class 57: admin shutdown, crash shutdown
+            asyncpg.exceptions.TooManyConnectionsError,
+        ),
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -112,8 +164,31 @@ class RequestSession:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
         self._lock = asyncio.Lock()
+        self._inflight: set[asyncio.Future[Any]] = set()
+        self._closed = False
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
+        # Shielded: graphql-core cancels the sibling resolvers of a failed non-null field, and a
+        # statement cancelled mid-flight makes SQLAlchemy's aiosqlite adapter wait forever to close
+        # the connection (the request never answers). The statement finishes, its result is dropped,
+        # and drain() lets whoever closes the session wait for it.
+        if self._closed:
+            raise RuntimeError("the request's session is closed")
+        task = asyncio.ensure_future(self._locked_execute(statement, params))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())  # a dropped failure is not news
+        return await asyncio.shield(task)
+
+    async def drain(self) -> None:
+        """Wait for statements whose callers were cancelled; call before closing the session."""
+        await asyncio.sleep(0)  # let batches already scheduled (DataLoader dispatch) start theirs
+        while self._inflight:
+            await asyncio.gather(*self._inflight, return_exceptions=True)
+            await asyncio.sleep(0)
+        self._closed = True
+
+    async def _locked_execute(self, statement: Any, params: Any) -> Any:
         async with self._lock:
             return await self._session.execute(statement, params)
 
@@ -134,7 +209,11 @@ class RequestSession:
 @asynccontextmanager
 async def request_session(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[RequestSession]:
     async with factory() as session:
-        yield RequestSession(session)
+        request = RequestSession(session)
+        try:
+            yield request
+        finally:
+            await request.drain()
 
 
 @asynccontextmanager

@@ -14,6 +14,10 @@ class ErrorCode(str, Enum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    # Abuse limits on documents (api.limits): too many tokens, too deep, too many aliases.
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    # More nodes requested than max_query_cost allows (api.limits).
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 
 
 class DomainError(Exception):

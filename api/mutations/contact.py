@@ -82,8 +82,8 @@ class ContactMutations:
         async def run():  # type: ignore[no-untyped-def]
             changes = ContactChanges(
                 name=input.name, email=input.email, phone=input.phone, language=input.language,
-                company_id=_optional_id(input.company_id, "Company", "companyId") if input.company_id else None,
-                department_id=_optional_id(input.department_id, "Department", "departmentId") if input.department_id else None,
+                company_id=_optional_id(input.company_id, "Company", "companyId") if input.company_id is not None else None,
+                department_id=_optional_id(input.department_id, "Department", "departmentId") if input.department_id is not None else None,
                 custom_fields=_custom(input.custom_fields),
                 tag_ids=parse_typed_ids(input.tag_ids, "Tag", field="tagIds"),
                 list_ids=parse_typed_ids(input.list_ids, "ContactList", field="listIds"),

@@ -63,6 +63,12 @@ async def _read(file: Any) -> tuple[str, bytes]:
     return getattr(file, "filename", None) or "import.csv", b"".join(chunks)
 
 
+def _max_rows(info: Info) -> int:
+    """Settings.max_import_rows of the app serving the request (create_app keeps its settings in app.state)."""
+    settings = getattr(info.context.request.app.state, "settings", None)
+    return getattr(settings, "max_import_rows", imports.MAX_IMPORT_ROWS)
+
+
 @strawberry.type
 class ImportMutations:
     @strawberry.mutation(
@@ -83,7 +89,7 @@ class ImportMutations:
             filename, data = await _read(file)
             return await imports.start_import(
                 session=ctx.session, principal=ctx.caller, filename=filename, data=data, options=chosen,
-                now=ctx.now, queued=wake_job_runner(info),
+                now=ctx.now, queued=wake_job_runner(info), max_rows=_max_rows(info),
             )
 
         job, errors = await attempt(info, run)

@@ -124,12 +124,21 @@ def header(text: str, separator: str) -> list[str]:
     return [c.strip() for c in first]
 
 
-def summarize(data: bytes) -> CsvSummary:
-    """Read the whole file once: its header, separator and number of data rows; or ImportFileError."""
+def summarize(data: bytes, *, max_rows: int | None = None) -> CsvSummary:
+    """Read the whole file once: its header, separator and number of data rows; or ImportFileError.
+
+    With `max_rows`, a file with more data rows is refused as soon as the row after the limit is read.
+    """
     text = decode(data)
     if not text.strip():
         raise ImportFileError("the file is empty")
     separator = sniff_separator(text)
     names = header(text, separator)
-    count = sum(1 for _ in records(text, separator))
+    count = 0
+    for _ in records(text, separator):
+        count += 1
+        if max_rows is not None and count > max_rows:
+            raise ImportFileError(
+                f"the file has more than {max_rows:,} rows: split it into files of at most {max_rows:,} rows"
+            )
     return CsvSummary(header=names, separator=separator, data_rows=count)

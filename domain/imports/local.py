@@ -53,13 +53,14 @@ async def import_file(
     options: ImportOptions,
     on_batch: Callable[[Job], None] | None = None,
     first_errors: int = 20,
+    max_rows: int = imports_service.MAX_IMPORT_ROWS,
 ) -> LocalImport:
     """Queue the import and run it to the end; raises InvalidInput/NotFound like the API would answer."""
     async with sessions() as session:
         principal = await principal_for(session, slug)
         job = await imports_service.start_import(
             session=RequestSession(session), principal=principal, filename=filename, data=data, options=options,
-            now=clock.now(),
+            now=clock.now(), max_rows=max_rows,
         )
     if on_batch is not None:
         on_batch(job)

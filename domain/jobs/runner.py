@@ -16,6 +16,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.db import database_unavailable
 from domain.enums import JobKind, JobStatus
 from domain.errors import DomainError
 from domain.jobs.registry import JobHandler, JobServices, handler_for
@@ -133,6 +134,9 @@ class JobRunner:
                     job.status, job.finished_at = JobStatus.COMPLETED, now
             return done
         except Exception as exc:  # noqa: BLE001 - any failure of a batch fails its job
+            if database_unavailable(exc):
+                # Not the job's fault: the batch rolled back; the loop retries and the job resumes.
+                raise
             log.exception("job runner: job %s failed", job_id)
             # The failed batch rolled back with its transaction; earlier batches stay committed.
             async with self._sessions() as session, session.begin():

@@ -2,7 +2,7 @@
 
 Roles: Action.WRITE (OPERATOR and ADMIN), like creating contacts one by one.
 What makes a file unusable as a whole (not UTF-8 CSV, no header, no name column, no e-mail or
-phone column, over the size limit) is answered at once and no job is made; what is wrong with
+phone column, over the size or row limit) is answered at once and no job is made; what is wrong with
 single rows is reported per row by the job.
 """
 
@@ -23,6 +23,8 @@ from domain.repositories import contact_writes
 from domain.repositories import imports as imports_repo
 
 MAX_FILE_BYTES = csv_file.MAX_FILE_BYTES
+# Settings.max_import_rows is the configured limit; this is the default for callers that pass none.
+MAX_IMPORT_ROWS = 1_000_000
 
 
 def _nothing() -> None:
@@ -53,12 +55,13 @@ async def start_import(
     options: ImportOptions,
     now: datetime,
     queued: Callable[[], None] = _nothing,
+    max_rows: int = MAX_IMPORT_ROWS,
 ) -> Job:
     """A PENDING IMPORT job holding the file, with `total` = its data rows; InvalidInput when the file is unusable."""
     authorize(principal, Action.WRITE)
     try:
         # Reading 50 MB of CSV takes a moment: off the event loop, so other requests go on.
-        summary = await asyncio.to_thread(csv_file.summarize, data)
+        summary = await asyncio.to_thread(csv_file.summarize, data, max_rows=max_rows)
         definitions = await contact_writes.field_definitions(session.raw, workspace_id=principal.workspace_id)
         plan_columns(summary.header, definitions.keys())
     except csv_file.ImportFileError as exc:

@@ -1,0 +1,164 @@
+"""Request body limits in front of /graphql (413 PAYLOAD_TOO_LARGE) and the refusal of batched operations.
+
+A JSON body may be `max_body_bytes` long; a multipart upload (contactsImport) `max_upload_bytes` for
+the file plus `max_body_bytes` for its `operations` and `map` parts and the multipart framing. A
+declared Content-Length over the limit is refused before a byte is read; otherwise the bytes are
+counted as they arrive and the request is refused as soon as they pass the limit, so an oversized
+body is never held in memory. JSON bodies (at most `max_body_bytes`) are read here and handed on.
+
+Batching (a JSON array of operations in one POST) is refused with 400 BATCHING_DISABLED: Strawberry
+would run the operations of a batch concurrently on one request's database session, which SQLAlchemy
+does not allow, and one batch would take a single rate-limit token for any number of operations.
+"""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.http_errors import graphql_error_response
+
+PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+BATCHING_DISABLED = "BATCHING_DISABLED"
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _is_batch(body: bytes) -> bool:
+    return body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"[")
+
+
+class BodyLimitMiddleware:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    def _limit(self, multipart: bool) -> int | None:
+        """Bytes allowed, or None for no limit (0 in the settings); the two limits are independent."""
+        if multipart:
+            return None if self.max_upload_bytes <= 0 else self.max_upload_bytes + max(self.max_body_bytes, 0)
+        return None if self.max_body_bytes <= 0 else self.max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        multipart = content_type == "multipart/form-data"
+        limit = self._limit(multipart)
+        declared = _header(scope, b"content-length")
+        if limit is not None and declared is not None and declared.strip().isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
+            return
+        if multipart:
+            await self._stream(scope, receive, send, limit)
+            return
+        body = await self._read(receive, limit)
+        if body is None:
+            await self._too_large(scope, receive, send, limit or 0)
+            return
+        if "json" in content_type and _is_batch(body):
+            response = graphql_error_response(
+                400,
+                "batched operations (a JSON array) are not accepted: send one operation per request",
+                code=BATCHING_DISABLED,
+            )
+            await response(scope, receive, send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read(self, receive: Receive, limit: int | None) -> bytes | None:
+        """The whole body, or None as soon as it passes `limit`."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client went away; the app will see an empty body
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if limit is not None and size > limit:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+    async def _stream(self, scope: Scope, receive: Receive, send: Send, limit: int | None) -> None:
+        """Hand the body on as it arrives; past the limit, answer 413 and tell the app the client left.
+
+        The app then stops reading (Starlette raises ClientDisconnect) and nothing runs: a truncated
+        body is never handed on as if it were complete. Whatever the app still sends is dropped.
+        """
+        if limit is None:
+            await self.app(scope, receive, send)
+            return
+        size = 0
+        started = refused = False
+
+        async def counting_receive() -> Message:
+            nonlocal size, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                size += len(message.get("body", b""))
+                if size > limit:
+                    refused = True
+                    if not started:  # always so: the GraphQL app reads the whole body before answering
+                        await self._too_large(scope, receive, send, limit)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            if refused:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except Exception:
+            if not refused:
+                raise
+
+    @staticmethod
+    async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = graphql_error_response(
+            413,
+            f"the request body is larger than {_size(limit)}",
+            code=PAYLOAD_TOO_LARGE,
+            extensions={"maxBytes": limit},
+            # The rest of the body is not read: the client must not reuse this connection.
+            headers={"Connection": "close"},
+        )
+        await response(scope, receive, send)
+
+
+def _replay(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]]:
+    sent = False
+
+    async def replay() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024 and n % (1024 * 1024) == 0:
+        return f"{n // (1024 * 1024)} MiB"
+    if n >= 1024 and n % 1024 == 0:
+        return f"{n // 1024} KiB"
+    return f"{n} bytes"

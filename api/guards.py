@@ -1,0 +1,43 @@
+"""What stands in front of the GraphQL app: the rate limit, then the body limits and the batching refusal."""
+
+import time
+from collections.abc import Callable
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.body_limits import BodyLimitMiddleware
+from api.ratelimit import BucketStore, RateLimitMiddleware, RedisBuckets, bucket_store
+from domain.clock import Clock, SystemClock
+from domain.settings import Settings
+
+
+def _seconds(clock: Clock) -> Callable[[], float]:
+    """The rate limit's clock: monotonic in a server, the injected clock's time in tests."""
+    if isinstance(clock, SystemClock):
+        return time.monotonic
+    return lambda: clock.now().timestamp()
+
+
+class GuardedGraphQL:
+    """ASGI app: rate limit (cheapest first, before any byte of the body is read), then body limits."""
+
+    def __init__(self, app: ASGIApp, settings: Settings, clock: Clock) -> None:
+        inner: ASGIApp = BodyLimitMiddleware(
+            app, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+        )
+        self.store: BucketStore | None = bucket_store(
+            burst=settings.rate_limit_burst,
+            per_second=settings.rate_limit_per_second,
+            redis_url=settings.redis_url,
+            redis_prefix=settings.rate_limit_redis_prefix,
+            now=_seconds(clock),
+        )
+        self.app: ASGIApp = inner if self.store is None else RateLimitMiddleware(inner, store=self.store)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+    async def aclose(self) -> None:
+        """Close the Redis connections, if any (at shutdown)."""
+        if isinstance(self.store, RedisBuckets):
+            await self.store.aclose()

@@ -1,0 +1,375 @@
+"""Fault injection against a real `rapport serve` on PostgreSQL: the database going away, and kill -9.
+
+    python bench/faults.py                       # both scenarios
+    python bench/faults.py --only database-down  # or: --only kill
+    python bench/faults.py --postgres postgresql://postgres@127.0.0.1:5432/postgres --rows 30000
+
+(a) database-down: the server reaches PostgreSQL through a TCP proxy run by this script (asyncio,
+    loopback port -> 127.0.0.1:5432), so "stopping the database" closes the proxy's listener and
+    cuts its connections without touching the real server. While it is down, requests must fail
+    within FAIL_FAST_SECONDS with `extensions.code` SERVICE_UNAVAILABLE (never INTERNAL_SERVER_ERROR)
+    and GET /health/ready must answer 503; requests in flight when it goes down must not 500 either.
+    Once the proxy listens again the same server process must answer normally, /health/ready 200,
+    an import job (--rows rows) running at the cut must resume to COMPLETED with every row once,
+    and an import job queued afterwards must complete (the job runner survived the outage).
+(b) kill: an import of --rows rows (unique e-mails, every row with name, e-mail, language and a tag)
+    is queued; when its job is RUNNING with processed > 0 the server gets SIGKILL. The rows in the
+    database must then equal the job's committed `created` (no half-written batch); after a restart
+    the job must resume to COMPLETED (or be FAILED), with contacts == created and every contact row
+    complete (name, e-mail, language, search text, exactly one tag).
+
+Each check prints PASS or FAIL; exit status 0 when all pass. Scratch databases are dropped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from load import (  # noqa: E402
+    ACTIONS, CONTACTS, DEFAULT_POSTGRES, INGEST, PROFILE, Server, free_port, prepare, scratch_database,
+    server_environment,
+)
+
+from domain.db import create_engine  # noqa: E402
+from tests.contract.documents import example_variables  # noqa: E402
+
+FAIL_FAST_SECONDS = 5.0
+VIEWER = "query Viewer { viewer { user { id } } }"
+RESULTS: list[tuple[str, bool]] = []
+
+
+def check(label: str, passed: bool, detail: str = "") -> bool:
+    RESULTS.append((label, passed))
+    print(f"{'PASS' if passed else 'FAIL'}  {label}{f'  [{detail}]' if detail else ''}", flush=True)
+    return passed
+
+
+class Proxy:
+    """127.0.0.1:<port> -> the database; `stop` closes the listener and aborts every connection."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
+
+    async def stop(self) -> None:
+        if self._server is None:
+            return
+        self._server.close()
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
+        await self._server.wait_closed()
+        self._server = None
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self._writers.update((writer, up_writer))
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except OSError:
+                pass
+            finally:
+                dst.transport.abort()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        self._writers.discard(writer)
+        self._writers.discard(up_writer)
+
+
+async def post(http: httpx.AsyncClient, key: str, query: str, variables: dict | None = None,
+               operation: str | None = None) -> tuple[int, dict, float]:
+    started = time.monotonic()
+    response = await http.post("/graphql", json={"query": query, "variables": variables or {}, "operationName": operation},
+                               headers={"Authorization": f"Bearer {key}"})
+    elapsed = time.monotonic() - started
+    try:
+        body = response.json()
+    except ValueError:
+        body = {"raw": response.text[:200]}
+    return response.status_code, body, elapsed
+
+
+def codes(body: dict) -> list[str]:
+    return [(error.get("extensions") or {}).get("code", "NO_CODE") for error in body.get("errors") or []]
+
+
+def csv_bytes(stem: str, rows: int, domain: str) -> bytes:
+    lines = ["name,email,language,tags"]
+    lines += [f"Fault {stem} {i},{stem}-{i}@{domain},es,{stem}" for i in range(rows)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+async def upload(http: httpx.AsyncClient, key: str, body: bytes) -> dict:
+    variables = example_variables("ContactsImport")
+    variables["options"]["updateExisting"] = False
+    operations = {"query": ACTIONS, "operationName": "ContactsImport", "variables": variables}
+    response = await http.post(
+        "/graphql", headers={"Authorization": f"Bearer {key}"},
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": ("faults.csv", body, "text/csv")}, timeout=120,
+    )
+    payload = response.json()
+    if "errors" in payload or payload["data"]["contactsImport"]["userErrors"]:
+        raise SystemExit(f"import not queued: {payload}")
+    return payload["data"]["contactsImport"]["job"]
+
+
+async def job_row(url: str, job_id: str) -> dict:
+    """The import job's row, read directly (the id is the job's global id, decoded by the API's helper)."""
+    from api.ids import parse_global_id  # noqa: PLC0415
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            row = (await connection.execute(
+                text("SELECT status, total, processed, created, updated, skipped, failed, cursor, error FROM job WHERE id = :id"),
+                {"id": parse_global_id(job_id)[1]},
+            )).mappings().one()
+    finally:
+        await engine.dispose()
+    return dict(row)
+
+
+async def wait_job(url: str, job_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = await job_row(url, job_id)
+        if job["status"] in ("COMPLETED", "FAILED") or time.monotonic() > deadline:
+            return job
+        await asyncio.sleep(0.5)
+
+
+# --- (a) the database stops and comes back ----------------------------------------------------------
+
+
+async def database_down(postgres: str, contacts: int, rows: int) -> None:
+    print("\n== (a) database stops and comes back (TCP proxy in front of PostgreSQL)", flush=True)
+    async with scratch_database(postgres, "bench_faults") as url:
+        env, notes = server_environment(url)
+        keys = prepare(env, contacts)  # migrate and demo straight to the database
+        parsed = make_url(url)
+        proxy = Proxy(parsed.host or "127.0.0.1", parsed.port or 5432)
+        await proxy.start()
+        proxied = parsed.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+        env, _ = server_environment(proxied)
+        log_path = Path(tempfile.gettempdir()) / f"bench_faults_down_{uuid.uuid4().hex[:6]}.log"
+        server = Server(env, free_port(), log_path)
+        await server.start()
+        print(f"server {server.base_url} -> proxy 127.0.0.1:{proxy.port} -> {parsed.host}:{parsed.port} (log {log_path})")
+        for note in notes:
+            print("note:", note)
+        key = keys["OPERATOR"]
+        try:
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+                status, body, _ = await post(http, key, CONTACTS, {"first": 50}, "ContactsPage")
+                ids = [edge["node"]["id"] for edge in body["data"]["contacts"]["edges"]]
+                check("up: ContactsPage answers", status == 200 and not body.get("errors"), f"HTTP {status}")
+                check("up: /health/ready is 200", (await http.get("/health/ready")).status_code == 200)
+
+                # An import job running when the database goes away must resume, not fail.
+                outage_stem = f"outage-{uuid.uuid4().hex[:6]}"
+                outage_job = await upload(http, keys["ADMIN"], csv_bytes(outage_stem, rows, "outage.faults.example"))
+                deadline = time.monotonic() + 120
+                state = await job_row(url, outage_job["id"])
+                while not (state["status"] == "RUNNING" and state["processed"] > 0) and time.monotonic() < deadline:
+                    if state["status"] in ("COMPLETED", "FAILED"):
+                        break
+                    await asyncio.sleep(0.02)
+                    state = await job_row(url, outage_job["id"])
+                print(f"import job of {rows} rows at the cut: {state['status']} processed {state['processed']}", flush=True)
+
+                # Requests in flight when the database goes away.
+                async def reader(n: int) -> tuple[int, dict, float]:
+                    await asyncio.sleep(n * 0.01)
+                    return await post(http, key, PROFILE, {"id": ids[n % len(ids)]}, "ContactProfile")
+
+                inflight = [asyncio.create_task(reader(n)) for n in range(40)]
+                await asyncio.sleep(0.15)
+                await proxy.stop()
+                down_at = time.monotonic()
+                print("proxy stopped: listener closed, connections cut", flush=True)
+                results = await asyncio.gather(*inflight)
+                seen = Counter((status, ",".join(codes(body)) or "ok") for status, body, _ in results)
+                print("requests in flight at the cut:", dict(seen))
+                check("in flight: no 500 / INTERNAL_SERVER_ERROR",
+                      all(status != 500 and "INTERNAL_SERVER_ERROR" not in codes(body) for status, body, _ in results))
+                check("in flight: every failure is SERVICE_UNAVAILABLE",
+                      all(set(codes(body)) <= {"SERVICE_UNAVAILABLE"} for _, body, _ in results))
+
+                samples = [
+                    ("Viewer", VIEWER, {}, None),
+                    ("ContactProfile", PROFILE, {"id": ids[0]}, "ContactProfile"),
+                    ("ContactsPage", CONTACTS, {"first": 25}, "ContactsPage"),
+                    ("MessageEventsRecord", INGEST, {"events": [{"messageId": f"down-{uuid.uuid4().hex}", "contactId": ids[0],
+                     "address": None, "channel": "SMS", "type": "SENT", "occurredAt": "2026-11-20T10:00:00Z"}]},
+                     "MessageEventsRecord"),
+                ]
+                for name, query, variables, operation in samples:
+                    status, body, elapsed = await post(http, key, query, variables, operation)
+                    message = (body.get("errors") or [{}])[0].get("message")
+                    check(f"down: {name} fails fast with SERVICE_UNAVAILABLE",
+                          elapsed < FAIL_FAST_SECONDS and codes(body) == ["SERVICE_UNAVAILABLE"],
+                          f"HTTP {status} in {elapsed * 1000:.0f} ms: {message!r} {codes(body)}")
+                started = time.monotonic()
+                ready = await http.get("/health/ready")
+                check("down: /health/ready is 503", ready.status_code == 503,
+                      f"{ready.status_code} in {(time.monotonic() - started) * 1000:.0f} ms: {ready.text[:160]}")
+                await asyncio.sleep(max(0.0, 3 - (time.monotonic() - down_at)))
+
+                await proxy.start()
+                print("proxy listening again (same port); server not restarted", flush=True)
+                recovered = None
+                started = time.monotonic()
+                while time.monotonic() - started < 15:
+                    status, body, _ = await post(http, key, VIEWER)
+                    if status == 200 and not body.get("errors"):
+                        recovered = time.monotonic() - started
+                        break
+                    await asyncio.sleep(0.25)
+                check("back: requests succeed again without a restart", recovered is not None,
+                      f"first success after {recovered:.2f} s" if recovered is not None else "no success in 15 s")
+                status, body, _ = await post(http, key, PROFILE, {"id": ids[1]}, "ContactProfile")
+                check("back: ContactProfile answers", status == 200 and not body.get("errors"), f"HTTP {status} {codes(body)}")
+                check("back: /health/ready is 200", (await http.get("/health/ready")).status_code == 200)
+                job = await upload(http, keys["ADMIN"], csv_bytes(f"after-{uuid.uuid4().hex[:6]}", 200, "faults.example"))
+                final = await wait_job(url, job["id"], 60)
+                check("back: an import queued after the outage completes (job runner alive)",
+                      final["status"] == "COMPLETED" and final["created"] == 200, f"{final['status']} created {final['created']}")
+                final = await wait_job(url, outage_job["id"], 300)
+                stored = await contact_stats(url, "outage.faults.example", outage_stem)
+                check("back: the import running at the cut resumed to COMPLETED, every row once",
+                      final["status"] == "COMPLETED" and final["created"] == rows == stored["contacts"]
+                      and stored["duplicates"] == 0 and stored["incomplete"] == 0,
+                      f"{final['status']} created {final['created']}, {stored['contacts']} contacts, error {final['error']!r}")
+                check("server process still the same one", server.process is not None and server.process.poll() is None)
+        finally:
+            server.stop()
+            await proxy.stop()
+
+
+# --- (b) kill -9 in the middle of an import ----------------------------------------------------------
+
+
+async def kill_mid_import(postgres: str, contacts: int, rows: int) -> None:
+    print(f"\n== (b) SIGKILL during a {rows}-row import", flush=True)
+    async with scratch_database(postgres, "bench_faults") as url:
+        env, _ = server_environment(url)
+        keys = prepare(env, contacts)
+        log_path = Path(tempfile.gettempdir()) / f"bench_faults_kill_{uuid.uuid4().hex[:6]}.log"
+        server = Server(env, free_port(), log_path)
+        await server.start()
+        stem = f"kill-{uuid.uuid4().hex[:6]}"
+        domain = "kill.faults.example"
+        try:
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+                job = await upload(http, keys["ADMIN"], csv_bytes(stem, rows, domain))
+            print(f"queued job {job['id']} (total {job['total']})", flush=True)
+            deadline = time.monotonic() + 300
+            state = await job_row(url, job["id"])
+            while not (state["status"] == "RUNNING" and state["processed"] > 0):
+                if state["status"] in ("COMPLETED", "FAILED") or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.02)
+                state = await job_row(url, job["id"])
+            killed = state["status"] == "RUNNING" and state["processed"] > 0
+            if killed:
+                server.kill()
+            check("server killed (SIGKILL) while the job was RUNNING with processed > 0", killed,
+                  f"state seen: {state['status']} processed {state['processed']}/{state['total']}")
+            after_kill = await job_row(url, job["id"])
+            stored = await contact_stats(url, domain, stem)
+            print(f"after the kill: job {after_kill['status']} processed {after_kill['processed']} "
+                  f"created {after_kill['created']} cursor {after_kill['cursor']}; contacts in database {stored['contacts']}")
+            check("after the kill: contacts in database == job's committed created",
+                  stored["contacts"] == after_kill["created"], f"{stored['contacts']} vs {after_kill['created']}")
+
+            server = Server(env, free_port(), log_path)
+            started = time.monotonic()
+            await server.start()
+            final = await wait_job(url, job["id"], 300)
+            print(f"after the restart: job {final['status']} in {time.monotonic() - started:.1f} s: processed "
+                  f"{final['processed']}/{final['total']} created {final['created']} skipped {final['skipped']} "
+                  f"failed {final['failed']} error {final['error']!r}")
+            stored = await contact_stats(url, domain, stem)
+            check("job resumed to COMPLETED (or was marked FAILED)", final["status"] in ("COMPLETED", "FAILED"), final["status"])
+            if final["status"] == "COMPLETED":
+                check(f"completed job created every row ({rows})", final["created"] == rows, str(final["created"]))
+            check("contacts in database == job's created", stored["contacts"] == final["created"],
+                  f"{stored['contacts']} vs {final['created']}")
+            check("every imported contact row is complete (name, e-mail, language, search text)",
+                  stored["incomplete"] == 0, f"{stored['incomplete']} incomplete")
+            check("every imported contact has exactly one tag row", stored["tag_rows_wrong"] == 0,
+                  f"{stored['tag_rows_wrong']} without exactly one")
+            check("no e-mail imported twice", stored["duplicates"] == 0, str(stored["duplicates"]))
+        finally:
+            server.stop()
+
+
+async def contact_stats(url: str, domain: str, stem: str) -> dict[str, int]:
+    engine = create_engine(url)
+    pattern = f"%@{domain}"
+    try:
+        async with engine.connect() as connection:
+            async def scalar(sql: str) -> int:
+                return (await connection.execute(text(sql), {"p": pattern, "stem": stem})).scalar_one()
+
+            return {
+                "contacts": await scalar("SELECT count(*) FROM contact WHERE email LIKE :p"),
+                "incomplete": await scalar(
+                    "SELECT count(*) FROM contact WHERE email LIKE :p AND (name NOT LIKE 'Fault %' OR language IS DISTINCT "
+                    "FROM 'es' OR coalesce(search_text, '') = '' OR coalesce(name_key, '') = '' OR created_at IS NULL)"),
+                "tag_rows_wrong": await scalar(
+                    "SELECT count(*) FROM contact c WHERE c.email LIKE :p AND (SELECT count(*) FROM contact_tag t "
+                    "WHERE t.contact_id = c.id) <> 1"),
+                "duplicates": await scalar(
+                    "SELECT count(*) - count(DISTINCT lower(email)) FROM contact WHERE email LIKE :p"),
+            }
+    finally:
+        await engine.dispose()
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
+    parser.add_argument("--rows", type=int, default=30_000, help="rows of the import killed in (b)")
+    parser.add_argument("--contacts", type=int, default=200, help="demo contacts in each scratch database")
+    parser.add_argument("--only", choices=["database-down", "kill"])
+    args = parser.parse_args()
+    if args.only in (None, "database-down"):
+        await database_down(args.postgres, args.contacts, args.rows)
+    if args.only in (None, "kill"):
+        await kill_mid_import(args.postgres, args.contacts, args.rows)
+    failed = [label for label, passed in RESULTS if not passed]
+    print(f"\n{len(RESULTS) - len(failed)}/{len(RESULTS)} checks passed")
+    print("RESULT:", "PASS" if not failed else "FAIL")
+    return 0 if not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
