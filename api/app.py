@@ -12,9 +12,12 @@ from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Route, WebSocketRoute
+from starlette.websockets import WebSocket
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UNSET, UnsetType
 from strawberry.schema.base import BaseSchema
 
 from api import graphiql, observability
@@ -23,6 +26,7 @@ from api.guards import GuardedGraphQL
 from api.errors import DATABASE_UNAVAILABLE_MESSAGE
 from api.http_conformance import GraphQLOverHTTP, HTTPError
 from api.loaders import Loaders
+from api.ratelimit import note_authenticated
 from api.schema import build_schema, schema
 from domain.clock import Clock, SystemClock
 from domain.db import RequestSession, create_engine, database_unavailable, session_factory
@@ -33,6 +37,9 @@ from domain.settings import Settings, get_settings
 from ml.serving import ModelError, ModelServer
 
 log = logging.getLogger(__name__)
+
+# jobProgress subscriptions one WebSocket may hold at once (each polls the database).
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
 
 
 def _bearer_key(request: Request) -> str | None:
@@ -52,9 +59,11 @@ async def _warm(models: ModelServer) -> None:
 
 
 @functools.cache
-def production_schema() -> BaseSchema:
-    """The schema production serves (api/production.py); built once, on first use."""
-    return build_schema(production=True)
+def schema_for(*, production: bool, max_batch_operations: int) -> BaseSchema:
+    """The schema these settings serve (api/production.py, batching); each built once, on first use."""
+    if not production and max_batch_operations == 0:
+        return schema
+    return build_schema(production=production, max_batch_operations=max_batch_operations)
 
 
 class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Context, None]):
@@ -87,7 +96,14 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
                 await request_session.drain()  # statements of cancelled resolvers (domain/db.py)
 
     async def get_context(self, request: Any, response: Any) -> Context:
+        if isinstance(request, WebSocket):
+            # Authenticated in on_ws_connect, from the connection_init payload (api/subscriptions.py).
+            return Context(
+                request=request, response=response, session=None, clock=self._clock, principal=None,  # type: ignore[arg-type]
+                models=self._models, sessions=self._sessions,
+            )
         session: RequestSession = request.state.session
+        request.state.operation_lock = asyncio.Lock()
         try:
             principal = await authenticate(session=session.raw, key=_bearer_key(request))
         except Exception as exc:
@@ -99,8 +115,38 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
             request=request, response=response, session=session, clock=self._clock, principal=principal, models=self._models
         )
         if principal is not None:
+            note_authenticated(request.scope)
             context.loaders = Loaders(session=session, principal=principal, now=context.now)
         return context
+
+    async def execute_single(self, **kwargs: Any) -> Any:
+        """One operation at a time per request: a batch's operations run in order on the request's session.
+
+        Strawberry starts a batch's operations together; the request's lock makes each wait for the one
+        before (asyncio.Lock is first come, first served). Each sees what the ones before it wrote:
+        a mutation starts the request's loaders afresh (api/mutations/common.py).
+        """
+        async with kwargs["request"].state.operation_lock:
+            return await super().execute_single(**kwargs)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a WebSocket from `connection_init` ({"Authorization": "Bearer <key>"}) or its handshake."""
+        params = context.connection_params or {}
+        header = params.get("Authorization", params.get("authorization"))
+        if not isinstance(header, str):
+            header = context.request.headers.get("authorization", "")
+        scheme, _, key = header.partition(" ")
+        try:
+            async with self._sessions() as session:
+                principal = await authenticate(session=session, key=key.strip() if scheme.lower() == "bearer" else None)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            raise ConnectionRejectionError({"code": "SERVICE_UNAVAILABLE"}) from exc
+        if principal is None:
+            raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
+        context.principal = principal
+        return UNSET
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = graphiql.graphiql_page()
@@ -138,10 +184,11 @@ def create_app(
         clock=clock,
         models=models,
         multipart_uploads_enabled=True,
-        graphql_schema=production_schema() if production else None,
+        graphql_schema=schema_for(production=production, max_batch_operations=settings.max_batch_operations),
         graphql_ide=None if production else "graphiql",
-        # Only matters once subscriptions exist: /graphql is an HTTP route, WebSockets are not served.
+        # WebSocket handshakes from another origin: only from these (same-origin and non-browser clients pass).
         allowed_origins=settings.cors_origins,
+        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
     )
     # Rate limit per key, body size limits and the batching refusal, in front of GraphQL (api/guards.py).
     guarded_graphql = GuardedGraphQL(graphql_app, settings, clock)
@@ -156,6 +203,7 @@ def create_app(
 
     routes: list[BaseRoute] = [
         Route("/graphql", guarded_graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", guarded_graphql),  # subscriptions (api/subscriptions.py); rate-limited too
         Route("/health/live", live),
         Route("/health/ready", ready),
     ]

@@ -6,20 +6,24 @@ declared Content-Length over the limit is refused before a byte is read; otherwi
 counted as they arrive and the request is refused as soon as they pass the limit, so an oversized
 body is never held in memory. JSON bodies (at most `max_body_bytes`) are read here and handed on.
 
-Batching (a JSON array of operations in one POST) is refused with 400 BATCHING_DISABLED: Strawberry
-would run the operations of a batch concurrently on one request's database session, which SQLAlchemy
-does not allow, and one batch would take a single rate-limit token for any number of operations.
+Batching (a JSON array of operations in one POST) is off unless `max_batch_operations` is set: then
+a batch of 1..max operations is accepted and takes one rate-limit token per operation (all or none,
+429 otherwise), and the GraphQL app runs its operations one after another (api/app.py). Otherwise:
+400 BATCHING_DISABLED, or 400 BATCH_TOO_LARGE past the maximum; either way nothing runs.
 """
 
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http_errors import graphql_error_response
+from api.http_errors import refuse
+from api.ratelimit import refuse_rate_limited, take_more
 
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 BATCHING_DISABLED = "BATCHING_DISABLED"
+BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -35,10 +39,13 @@ def _is_batch(body: bytes) -> bool:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int, max_batch_operations: int = 0
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_upload_bytes = max_upload_bytes
+        self.max_batch_operations = max_batch_operations
 
     def _limit(self, multipart: bool) -> int | None:
         """Bytes allowed, or None for no limit (0 in the settings); the two limits are independent."""
@@ -64,15 +71,40 @@ class BodyLimitMiddleware:
         if body is None:
             await self._too_large(scope, receive, send, limit or 0)
             return
-        if "json" in content_type and _is_batch(body):
-            response = graphql_error_response(
-                400,
+        if "json" in content_type and _is_batch(body) and not await self._batch_admitted(scope, receive, send, body):
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _batch_admitted(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> bool:
+        """True when the batch may run; otherwise it has been refused (and nothing ran)."""
+        if self.max_batch_operations <= 0:
+            await refuse(
+                scope, receive, send, 400,
                 "batched operations (a JSON array) are not accepted: send one operation per request",
                 code=BATCHING_DISABLED,
             )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, _replay(body, receive), send)
+            return False
+        try:
+            operations = json.loads(body)
+        except ValueError:
+            return True  # not JSON after all: the GraphQL app answers 400 for the malformed body
+        if not isinstance(operations, list):
+            return True
+        if not operations:
+            await refuse(scope, receive, send, 400, "the batch is empty: send at least one operation", code="BAD_REQUEST")
+            return False
+        if len(operations) > self.max_batch_operations:
+            await refuse(
+                scope, receive, send, 400,
+                f"a batch holds at most {self.max_batch_operations} operations; this one has {len(operations)}",
+                code=BATCH_TOO_LARGE, extensions={"maxOperations": self.max_batch_operations},
+            )
+            return False
+        decision = await take_more(scope, len(operations) - 1)  # the request itself took the first token
+        if not decision.allowed:
+            await refuse_rate_limited(scope, receive, send, decision)
+            return False
+        return True
 
     async def _read(self, receive: Receive, limit: int | None) -> bytes | None:
         """The whole body, or None as soon as it passes `limit`."""
@@ -132,15 +164,13 @@ class BodyLimitMiddleware:
 
     @staticmethod
     async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        response = graphql_error_response(
-            413,
-            f"the request body is larger than {_size(limit)}",
+        await refuse(
+            scope, receive, send, 413, f"the request body is larger than {_size(limit)}",
             code=PAYLOAD_TOO_LARGE,
             extensions={"maxBytes": limit},
             # The rest of the body is not read: the client must not reuse this connection.
             headers={"Connection": "close"},
         )
-        await response(scope, receive, send)
 
 
 def _replay(body: bytes, receive: Receive) -> Callable[[], Awaitable[Message]]:

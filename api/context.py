@@ -16,11 +16,15 @@ from ml.serving import ModelServer
 class Context:
     request: Any
     response: Any
+    # A WebSocket context has none (None): its subscriptions open short sessions from `sessions`, and
+    # queries and mutations are only served over HTTP (api.schema.WebSocketOnlySubscribes).
     session: RequestSession
     clock: Clock
     principal: Principal | None
     loaders: Any = None
     models: ModelServer | None = None
+    sessions: Any = None  # the app's session factory (WebSocket contexts)
+    connection_params: dict[str, Any] | None = None  # graphql-transport-ws `connection_init` payload
     # "Now" is read once per request, so every field of one response agrees on it.
     now: datetime = field(init=False)
 

@@ -1,4 +1,4 @@
-"""What stands in front of the GraphQL app: the rate limit, then the body limits and the batching refusal."""
+"""What stands in front of the GraphQL app: the rate limit, then the body limits and the batch checks."""
 
 import time
 from collections.abc import Callable
@@ -23,7 +23,10 @@ class GuardedGraphQL:
 
     def __init__(self, app: ASGIApp, settings: Settings, clock: Clock) -> None:
         inner: ASGIApp = BodyLimitMiddleware(
-            app, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+            app,
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.max_upload_bytes,
+            max_batch_operations=settings.max_batch_operations,
         )
         self.store: BucketStore | None = bucket_store(
             burst=settings.rate_limit_burst,

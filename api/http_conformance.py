@@ -132,6 +132,11 @@ def is_request_error(result: ExecutionResult) -> bool:
     )
 
 
+def _is_json(content_type: str | None) -> bool:
+    media, _ = parse_content_type(content_type or "")
+    return media.lower() == LEGACY_JSON
+
+
 class GraphQLOverHTTP:
     """Mixin for strawberry.asgi.GraphQL: put it before GraphQL in the bases."""
 
@@ -205,10 +210,18 @@ class GraphQLOverHTTP:
 
     async def parse_http_body(self, request: Any) -> Any:
         try:
-            return await super().parse_http_body(request)  # type: ignore[misc]
-        except (AttributeError, TypeError) as exc:
-            # Strawberry assumes a JSON object; a string or number body is a malformed request, not a 500.
-            raise HTTPException(400, "The request body must be a JSON object") from exc
+            data = await super().parse_http_body(request)  # type: ignore[misc]
+        except (AttributeError, TypeError, ValueError, KeyError, IndexError) as exc:
+            # Strawberry assumes a JSON object, and an upload's `map` that points into its `operations`:
+            # a string or number body, or a map to nowhere, is a malformed request, not a 500.
+            raise HTTPException(
+                400, "Malformed request: send a JSON object (or, batching on, an array of them); an upload's"
+                " `map` must name paths of its `operations`"
+            ) from exc
+        if isinstance(data, list) and request.method == "POST" and not _is_json(request.content_type):
+            # api/body_limits.py counts and charges JSON batches only; an upload carries one operation.
+            raise HTTPException(400, "a file upload carries one operation: send its operations as one object")
+        return data
 
     async def execute_single(self, **kwargs: Any) -> ExecutionResult:
         try:

@@ -6,6 +6,9 @@ Clients read every failure the same way: `errors[0].extensions.code`, whatever t
 from typing import Any
 
 from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
+
+from api.observability import note_refusal
 
 
 def graphql_error_response(
@@ -19,3 +22,20 @@ def graphql_error_response(
     """`{"errors": [{"message", "extensions": {"code", ...}}]}` with the given HTTP status."""
     body = {"errors": [{"message": message, "extensions": {"code": code, **(extensions or {})}}]}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def refuse(
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    status: int,
+    message: str,
+    *,
+    code: str,
+    extensions: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """Answer a refusal from an ASGI middleware; the request log and /metrics record its code."""
+    note_refusal(scope, code)
+    response = graphql_error_response(status, message, code=code, extensions=extensions, headers=headers)
+    await response(scope, receive, send)

@@ -32,11 +32,15 @@ operation that will run (`operationName`, or the only one).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -51,11 +55,13 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     StringValueNode,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
+    Visitor,
     get_named_type,
+    parse,
+    visit,
 )
+from strawberry.schema.schema import validate_document
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import ErrorCode
@@ -109,10 +115,15 @@ class QueryLimits(SchemaExtension):
         ec = self.execution_context
         limits = self.limits = self._fixed or Limits.from_settings(_settings_of(ec.context))
         ec.parse_options["max_tokens"] = limits.max_tokens
-        ec.validation_rules = (*ec.validation_rules, self._rule())
         yield
 
     def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        if ec.graphql_document is None and isinstance(ec.query, str) and len(ec.query) <= _PARSE_CACHE_MAX_CHARS:
+            try:
+                ec.graphql_document = _parse_cached(ec.query, **ec.parse_options)
+            except GraphQLError:
+                pass  # not cached: strawberry parses it again and reports the error its own way
         yield
         # The parser raised and strawberry kept its error: give the token limit its code.
         assert self.limits is not None
@@ -122,35 +133,91 @@ class QueryLimits(SchemaExtension):
                 error.message = f"the document has more than {limit} tokens (comments count); the limit is {limit}"
                 error.extensions = {**(error.extensions or {}), "code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": limit}
 
+    def on_validate(self) -> Iterator[None]:
+        """The limits first (linear, cheap), then graphql-core's rules unless this text already passed them.
+
+        Setting `pre_execution_errors` here makes strawberry skip its own validation pass.
+        """
+        ec = self.execution_context
+        document = ec.graphql_document
+        if document is not None and ec.pre_execution_errors is None:
+            schema = ec.schema._schema
+            errors = self._limit_errors(schema, document)
+            if not errors:
+                errors = _VALID_DOCUMENTS.validate(schema, document, ec.query, tuple(ec.validation_rules))
+            ec.pre_execution_errors = errors
+        yield
+
     def get_results(self) -> dict[str, Any]:
         if self.cost is None or self.limits is None:
             return {}
         return {"cost": {"requestedNodes": self.cost, "limit": self.limits.max_cost}}
 
-    def _rule(self) -> type[ValidationRule]:
-        extension = self
+    def _limit_errors(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
+        assert self.limits is not None
         ec = self.execution_context
+        errors: list[GraphQLError] = []
         variables = ec.variables if isinstance(ec.variables, Mapping) else {}
-        operation_name = ec.operation_name
+        measure = _Measure(schema, document.definitions, self.limits, variables, errors.append)
+        measure.check_document(ec.operation_name)
+        self.cost = measure.cost
+        where = _nul_in(variables, "variables")
+        if where is not None:
+            errors.append(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, field=where))
+        nul_strings = _NulStrings()
+        visit(document, nul_strings)
+        errors.extend(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, node) for node in nul_strings.found)
+        return errors
 
-        class DocumentLimitsRule(ValidationRule):
-            def __init__(self, context: ValidationContext) -> None:
-                super().__init__(context)
-                assert extension.limits is not None
-                measure = _Measure(
-                    context.schema, context.document.definitions, extension.limits, variables, context.report_error
-                )
-                measure.check_document(operation_name)
-                extension.cost = measure.cost
-                where = _nul_in(variables, "variables")
-                if where is not None:
-                    context.report_error(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, field=where))
 
-            def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-                if "\x00" in node.value:
-                    self.report_error(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, node))
+# Parsed documents of the texts clients send again and again (the parse options, max_tokens, are part of
+# the key). Documents are never mutated after parsing; long texts are not kept.
+_PARSE_CACHE_MAX_CHARS = 20_000
+_parse_cached = functools.lru_cache(maxsize=512)(parse)
 
-        return DocumentLimitsRule
+
+class _NulStrings(Visitor):
+    """String literals of the document that hold U+0000 (written as an escape: the lexer refuses it raw)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[StringValueNode] = []
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        if "\x00" in node.value:
+            self.found.append(node)
+
+
+class _KnownValidDocuments:
+    """Query texts that passed graphql-core's validation, per schema and rule set (an LRU of digests).
+
+    Validation is the most expensive step of a typical request (tens of milliseconds for the contract's
+    profile query, against a few for executing it), and clients send the same few documents again and
+    again. Only successes are remembered: a failing document is validated afresh each time, so cached
+    error objects are never shared between responses. The key is a digest of the text, so memory stays
+    bounded whatever the size of the documents.
+    """
+
+    def __init__(self, maxsize: int = 1024) -> None:
+        self.maxsize = maxsize
+        self._valid: OrderedDict[tuple[GraphQLSchema, tuple[Any, ...], bytes], None] = OrderedDict()
+
+    def validate(
+        self, schema: GraphQLSchema, document: DocumentNode, query: str | None, rules: tuple[Any, ...]
+    ) -> list[GraphQLError]:
+        key = None if query is None else (schema, rules, hashlib.sha256(query.encode("utf-8", "surrogatepass")).digest())
+        if key is not None and key in self._valid:
+            self._valid.move_to_end(key)
+            return []
+        errors = validate_document(schema, document, rules)
+        if not errors and key is not None:
+            self._valid[key] = None
+            while len(self._valid) > self.maxsize:
+                self._valid.popitem(last=False)
+        return errors
+
+
+_VALID_DOCUMENTS = _KnownValidDocuments()
 
 
 # PostgreSQL cannot store U+0000 in text, and no contact datum needs it: refused everywhere, up front.

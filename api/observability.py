@@ -160,6 +160,7 @@ _OBSERVATION_KEY = "rapport.observation"
 ANONYMOUS = "anonymous"  # an operation without a name
 UNKNOWN = "unknown"  # no operation ran, or its name is not known (bad request, unparsable query)
 OTHER = "other"  # metrics label once too many distinct operation names were seen
+BATCH = "batch"  # metrics label of a batched request (its log line lists the operations)
 _GRAPHQL_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 _ERROR_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 _PARSE_CACHE_MAX_QUERY = 20_000
@@ -186,6 +187,13 @@ class Observation:
             for error in getattr(one, "errors", None) or []:
                 code = (error.extensions or {}).get("code") if isinstance(error, GraphQLError) else None
                 self.error_codes.append(str(code) if code else "ERROR")
+
+
+def note_refusal(scope: Scope, code: str) -> None:
+    """A request refused before GraphQL ran (rate limit, size, batching): its code is the outcome."""
+    noted = observation(scope)
+    if noted is not None:
+        noted.error_codes.append(code)
 
 
 def observation(scope: Scope) -> Observation | None:
@@ -331,6 +339,8 @@ class Metrics:
             return UNKNOWN
         if name in self._operations or name in (ANONYMOUS, UNKNOWN):
             return name
+        if "," in name:
+            return BATCH  # the request log names a batch's operations; one label keeps metrics bounded
         if not _GRAPHQL_NAME.fullmatch(name):
             return UNKNOWN
         if len(self._operations) >= MAX_OPERATION_LABELS:

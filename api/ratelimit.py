@@ -1,9 +1,10 @@
 """Rate limiting per API key: a token bucket in front of /graphql, answered with 429 and RATE_LIMITED.
 
 Each caller has a bucket of `burst` tokens refilled at `per_second` tokens a second; a request takes
-one token or is refused with a `Retry-After` (whole seconds, rounded up). The caller is the SHA-256
-of its bearer key (the raw key is never kept, not even in memory as a dict key) or, without a key,
-its client address.
+one token (a batch one per operation) or is refused with a `Retry-After` (whole seconds, rounded up).
+The caller is the SHA-256 of its bearer key (the raw key is never kept, not even in memory as a dict
+key) or, without a key, its client address. A key not yet seen to authenticate also spends from its
+address's bucket of new keys, so invented keys do not each get a fresh bucket.
 
 Buckets live in this process unless REDIS_URL is set: then one atomic Lua script on Redis keeps
 them, so every server process shares one bucket per caller. If Redis does not answer, requests are
@@ -23,7 +24,7 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.http_errors import graphql_error_response
+from api.http_errors import refuse
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,9 @@ class Decision:
 
 
 class BucketStore(Protocol):
-    async def take(self, key: str) -> Decision: ...
+    async def take(self, key: str, tokens: int = 1) -> Decision:
+        """Take `tokens` tokens from the key's bucket, all or none."""
+        ...
 
 
 class LocalBuckets:
@@ -50,26 +53,28 @@ class LocalBuckets:
         self.burst, self.per_second, self._now = burst, per_second, now
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # key -> (tokens, at)
 
-    async def take(self, key: str) -> Decision:
+    async def take(self, key: str, tokens: int = 1) -> Decision:
         now = self._now()
-        tokens, at = self._buckets.pop(key, (float(self.burst), now))
-        tokens = min(float(self.burst), tokens + max(0.0, now - at) * self.per_second)
-        if tokens >= 1:
+        held, at = self._buckets.pop(key, (float(self.burst), now))
+        held = min(float(self.burst), held + max(0.0, now - at) * self.per_second)
+        if held >= tokens:
             decision = Decision(True)
-            tokens -= 1
+            held -= tokens
         else:
-            decision = Decision(False, (1 - tokens) / self.per_second)
-        self._buckets[key] = (tokens, now)  # most recently used last
+            decision = Decision(False, (tokens - held) / self.per_second)
+        self._buckets[key] = (held, now)  # most recently used last
         while len(self._buckets) > MAX_LOCAL_BUCKETS:
             self._buckets.popitem(last=False)
         return decision
 
 
-# KEYS[1] the bucket; ARGV burst, per_second. Redis's own clock, so processes with skewed clocks agree.
+# KEYS[1] the bucket; ARGV burst, per_second, tokens wanted (all or none). Redis's own clock, so
+# processes with skewed clocks agree.
 # Numbers go back as strings: Redis would truncate Lua numbers to integers.
 _TOKEN_BUCKET_LUA = """
 local burst = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
@@ -82,11 +87,11 @@ end
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate)
 local allowed = 0
 local retry = 0
-if tokens >= 1 then
-  tokens = tokens - 1
+if tokens >= wanted then
+  tokens = tokens - wanted
   allowed = 1
 else
-  retry = (1 - tokens) / rate
+  retry = (wanted - tokens) / rate
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate * 1000) + 1000)
@@ -108,64 +113,140 @@ class RedisBuckets:
         self._script = self._redis.register_script(_TOKEN_BUCKET_LUA)
         self._down_until = 0.0
 
-    async def take(self, key: str) -> Decision:
+    async def take(self, key: str, tokens: int = 1) -> Decision:
         if time.monotonic() < self._down_until:
-            return await self._fallback.take(key)
+            return await self._fallback.take(key, tokens)
         try:
-            allowed, retry = await self._script(keys=[self.prefix + key], args=[self.burst, self.per_second])
+            allowed, retry = await self._script(keys=[self.prefix + key], args=[self.burst, self.per_second, tokens])
         except Exception as exc:  # noqa: BLE001 - any Redis failure: limit locally rather than refuse
             self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
             log.warning(
                 "rate limit store (Redis) unavailable, limiting per process for %ss: %s: %s",
                 REDIS_RETRY_SECONDS, type(exc).__name__, exc,
             )
-            return await self._fallback.take(key)
+            return await self._fallback.take(key, tokens)
         return Decision(bool(int(allowed)), float(retry))
 
     async def aclose(self) -> None:
         await self._redis.aclose()
 
 
-def caller_key(scope: Scope) -> str:
-    """`key:<sha256 of the bearer key>`, or `ip:<client address>` without one."""
+def _bearer_digest(scope: Scope) -> str | None:
+    """The SHA-256 (hex) of the request's bearer key, or None without one."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             scheme, _, key = value.decode("latin-1").partition(" ")
             key = key.strip()
             if scheme.lower() == "bearer" and key:
-                return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()
-            break
+                return hashlib.sha256(key.encode("utf-8")).hexdigest()
+            return None
+    return None
+
+
+def address_key(scope: Scope, kind: str = "ip") -> str:
+    """`<kind>:<client address>` (behind a proxy, uvicorn's --proxy-headers puts the real client here)."""
     client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+    return f"{kind}:{client[0] if client else 'unknown'}"
+
+
+def caller_key(scope: Scope) -> str:
+    """`key:<sha256 of the bearer key>`, or `ip:<client address>` without one."""
+    digest = _bearer_digest(scope)
+    return address_key(scope) if digest is None else "key:" + digest
 
 
 def retry_after_seconds(retry_after: float) -> int:
     return max(1, math.ceil(retry_after))
 
 
+_STATE_KEY = "rapport.ratelimit"
+MAX_KNOWN_KEYS = 100_000
+
+
+@dataclass
+class _Caller:
+    """What the middleware knows of the request being served, for the app to use and to fill in."""
+
+    store: BucketStore
+    key: str
+    authenticated: bool = False
+
+    async def take_more(self, tokens: int) -> Decision:
+        return await self.store.take(self.key, tokens)
+
+
+def note_authenticated(scope: Scope) -> None:
+    """Called by the app once the request's key authenticated: later requests with it skip the address bucket."""
+    state = scope.get("state")
+    caller = state.get(_STATE_KEY) if isinstance(state, dict) else None
+    if isinstance(caller, _Caller):
+        caller.authenticated = True
+
+
+async def take_more(scope: Scope, tokens: int) -> Decision:
+    """Charge the caller `tokens` more (each operation of a batch past the first); allowed when unlimited."""
+    state = scope.get("state")
+    caller = state.get(_STATE_KEY) if isinstance(state, dict) else None
+    if not isinstance(caller, _Caller) or tokens <= 0:
+        return Decision(True)
+    return await caller.take_more(tokens)
+
+
+async def refuse_rate_limited(scope: Scope, receive: Receive, send: Send, decision: Decision) -> None:
+    seconds = retry_after_seconds(decision.retry_after)
+    await refuse(
+        scope, receive, send, 429, f"too many requests: try again in {seconds} s",
+        code=RATE_LIMITED, extensions={"retryAfter": seconds}, headers={"Retry-After": str(seconds)},
+    )
+
+
 class RateLimitMiddleware:
-    """ASGI middleware: takes one token per HTTP request, or answers 429 RATE_LIMITED."""
+    """ASGI middleware: takes one token per HTTP request, or answers 429 RATE_LIMITED.
+
+    A request with a key this process has not yet seen authenticate also takes a token from its
+    address's bucket of new keys (`newkey:<address>`, apart from the `ip:<address>` bucket of requests
+    without a key): whoever invents keys is limited per address instead of getting a fresh bucket with
+    every key. A key joins the known ones (an LRU of digests) once a request with it authenticates;
+    from then on only the key's own bucket counts.
+    """
 
     def __init__(self, app: ASGIApp, *, store: BucketStore) -> None:
         self.app, self.store = app, store
+        self._known: OrderedDict[str, None] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            # A WebSocket handshake takes a token (browsers send no key on it: their address's bucket);
+            # refused, it is closed before being accepted, which the server answers with HTTP 403.
+            if (await self.store.take(caller_key(scope))).allowed:
+                await self.app(scope, receive, send)
+            else:
+                await send({"type": "websocket.close", "code": 1008, "reason": RATE_LIMITED})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        decision = await self.store.take(caller_key(scope))
-        if decision.allowed:
-            await self.app(scope, receive, send)
+        digest = _bearer_digest(scope)
+        key = address_key(scope) if digest is None else "key:" + digest
+        decision = await self.store.take(key)
+        if decision.allowed and digest is not None and digest not in self._known:
+            decision = await self.store.take(address_key(scope, "newkey"))
+        if not decision.allowed:
+            await refuse_rate_limited(scope, receive, send, decision)
             return
-        seconds = retry_after_seconds(decision.retry_after)
-        response = graphql_error_response(
-            429,
-            f"too many requests: try again in {seconds} s",
-            code=RATE_LIMITED,
-            extensions={"retryAfter": seconds},
-            headers={"Retry-After": str(seconds)},
-        )
-        await response(scope, receive, send)
+        caller = _Caller(self.store, key)
+        scope.setdefault("state", {})[_STATE_KEY] = caller
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if digest is not None and caller.authenticated:
+                self._remember(digest)
+
+    def _remember(self, digest: str) -> None:
+        self._known[digest] = None
+        self._known.move_to_end(digest)
+        while len(self._known) > MAX_KNOWN_KEYS:
+            self._known.popitem(last=False)
 
 
 def bucket_store(

@@ -1,22 +1,27 @@
 """The Strawberry schema and its SDL."""
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+from strawberry.types.graphql import OperationType
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from api.errors import CodedError, ErrorCodes
 from api.limits import QueryLimits
 from api.mutations import Mutation
 from api.query import Query
+from api.subscriptions import Subscription
 from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
 from api.types.contact import Contact
 from api.types.jobs import BulkJob, ImportJob
 from api.types.satisfaction import SatisfactionRescoreJob
 from api.types.profile import ActivityEvent, Item, Note
-from domain.errors import ErrorCode
+from domain.db import database_unavailable
+from domain.errors import DomainError, ErrorCode
 
 
 class RequireAuthentication(SchemaExtension):
@@ -29,6 +34,29 @@ class RequireAuthentication(SchemaExtension):
         yield
 
 
+class SubscriptionsOnlyOverWebSocket(SchemaExtension):
+    """Queries and mutations over HTTP, subscriptions over WebSocket (api/subscriptions.py).
+
+    A WebSocket connection has no request session for query and mutation resolvers, and an HTTP
+    request cannot carry a stream.
+    """
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        over_websocket = getattr(ec.context, "session", None) is None
+        is_subscription = ec.operation_type == OperationType.SUBSCRIPTION
+        if ec.result is None and over_websocket != is_subscription:
+            message = (
+                "queries and mutations are served over HTTP: POST them to /graphql"
+                if over_websocket
+                else "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
+            )
+            self.execution_context.result = ExecutionResult(
+                data=None, errors=[CodedError(message, ErrorCode.BAD_USER_INPUT)]
+            )
+        yield
+
+
 def _unauthenticated() -> ExecutionResult:
     error: GraphQLError = CodedError(
         "a valid API key is required: send the header `Authorization: Bearer <key>`", ErrorCode.UNAUTHENTICATED
@@ -36,23 +64,67 @@ def _unauthenticated() -> ExecutionResult:
     return ExecutionResult(data=None, errors=[error])
 
 
-def build_schema(*, production: bool = False) -> strawberry.Schema:
-    """The schema; `production` adds api.production's extensions (no introspection, no suggestions, masked errors)."""
+log = logging.getLogger("api.errors")
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """A client's mistake or a known condition (coded), as opposed to a fault of ours."""
+    code = (error.extensions or {}).get("code")
+    if code is not None:
+        return code != ErrorCode.INTERNAL_SERVER_ERROR.value
+    original = error.original_error
+    return original is None or isinstance(original, (GraphQLError, DomainError)) or database_unavailable(original)
+
+
+class RapportSchema(strawberry.Schema):
+    """Strawberry logs every error with a traceback at ERROR; here only faults of ours are logged so.
+
+    An invalid key, a validation error or a refused input is the client's business: it is in the
+    request's log line (its codes) and, here, at DEBUG. In production, api.production logs faults
+    itself, with the request id the client was given.
+    """
+
+    def __init__(self, *args: Any, production: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._production = production
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = []
+        for error in errors:
+            if is_expected(error):
+                log.debug("request error: %s", error.message)
+            else:
+                unexpected.append(error)
+        if unexpected and not self._production:
+            super().process_errors(unexpected, execution_context)
+
+
+def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> strawberry.Schema:
+    """The schema; `production` adds api.production's extensions (no introspection, no suggestions, masked errors).
+
+    With `max_batch_operations`, the HTTP view accepts batches of up to that many operations (a JSON
+    array; api/body_limits.py checks them first and api/app.py runs them one after another).
+    """
     # QueryLimits (api/limits.py): token, depth, alias, page-size and cost limits; `extensions.cost`.
-    extensions: list[Any] = [RequireAuthentication, ErrorCodes, QueryLimits]
+    extensions: list[Any] = [RequireAuthentication, SubscriptionsOnlyOverWebSocket, ErrorCodes, QueryLimits]
     if production:
         from api.production import production_extensions
 
         extensions += production_extensions()
-    return strawberry.Schema(
+    return RapportSchema(
+        production=production,
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         # Types reachable only through `node(id:)` must still be in the schema.
         types=[
             Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent,
             BulkJob, ImportJob, SatisfactionRescoreJob,
         ],
         extensions=extensions,
+        config=StrawberryConfig(
+            batching_config={"max_operations": max_batch_operations} if max_batch_operations > 0 else None
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """Fault injection against a real `rapport serve` on PostgreSQL: the database going away, and kill -9.
 
-    python bench/faults.py                       # both scenarios
-    python bench/faults.py --only database-down  # or: --only kill
+    python bench/faults.py                       # every scenario
+    python bench/faults.py --only database-down  # or: --only kill, --only kill-bulk
     python bench/faults.py --postgres postgresql://postgres@127.0.0.1:5432/postgres --rows 30000
 
 (a) database-down: the server reaches PostgreSQL through a TCP proxy run by this script (asyncio,
@@ -17,6 +17,14 @@
     database must then equal the job's committed `created` (no half-written batch); after a restart
     the job must resume to COMPLETED (or be FAILED), with contacts == created and every contact row
     complete (name, e-mail, language, search text, exactly one tag).
+(c) kill-bulk: an import of --rows rows is run to COMPLETED first; then a contactsBulkAction ADD_TAG of a
+    new tag on every contact of the workspace (empty filter: the --rows rows and the demo's contacts) is
+    queued, and when its job is RUNNING with processed > 0 the server gets SIGKILL. Each contact's effect
+    is two rows (its contact_tag row and its TAG_ADDED audit entry): right after the kill, every snapshotted
+    contact at a position <= the job's committed cursor must have both, every later one neither, and
+    cursor == processed == tagged contacts. After a restart the job must resume to COMPLETED (or be
+    FAILED); at the end every contact of the snapshot has exactly one tag row and one audit entry for it,
+    and processed == total, failed == 0.
 
 Each check prints PASS or FAIL; exit status 0 when all pass. Scratch databases are dropped.
 """
@@ -331,6 +339,140 @@ async def kill_mid_import(postgres: str, contacts: int, rows: int) -> None:
             server.stop()
 
 
+# --- (c) kill -9 in the middle of a bulk job ---------------------------------------------------------
+
+
+TAG_CREATE = "mutation TagCreate($input: TagInput!) { tagCreate(input: $input) { tag { id name } userErrors { field message code } } }"
+
+
+async def kill_mid_bulk(postgres: str, contacts: int, rows: int) -> None:
+    from api.ids import parse_global_id  # noqa: PLC0415
+
+    print(f"\n== (c) SIGKILL during a bulk ADD_TAG over the {rows} imported rows and the demo's contacts", flush=True)
+    async with scratch_database(postgres, "bench_faults") as url:
+        env, _ = server_environment(url)
+        keys = prepare(env, contacts)
+        log_path = Path(tempfile.gettempdir()) / f"bench_faults_bulk_{uuid.uuid4().hex[:6]}.log"
+        server = Server(env, free_port(), log_path)
+        await server.start()
+        stem = f"bulk-{uuid.uuid4().hex[:6]}"
+        try:
+            async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+                seed = await upload(http, keys["ADMIN"], csv_bytes(stem, rows, "bulk.faults.example"))
+                seeded = await wait_job(url, seed["id"], 300)
+                if not check(f"seed import of {rows} rows COMPLETED", seeded["status"] == "COMPLETED"
+                             and seeded["created"] == rows, f"{seeded['status']} created {seeded['created']}"):
+                    return
+                status, body, _ = await post(http, keys["OPERATOR"], TAG_CREATE, {"input": {"name": f"{stem}-bulk"}},
+                                             "TagCreate")
+                tag = ((body.get("data") or {}).get("tagCreate") or {}).get("tag")
+                if not check("TagCreate answers a new tag", status == 200 and tag is not None,
+                             f"{tag['id']} {tag['name']}" if tag else f"HTTP {status} {body}"[:300]):
+                    return
+                variables = example_variables("ContactsBulkAction")
+                variables.update(selection={"ids": None, "filter": {}, "search": None}, action="ADD_TAG",
+                                 targetId=tag["id"], dryRun=False)
+                status, body, _ = await post(http, keys["OPERATOR"], ACTIONS, variables, "ContactsBulkAction")
+            payload = (body.get("data") or {}).get("contactsBulkAction") or {}
+            job = payload.get("job")
+            queued = status == 200 and job is not None and not payload.get("userErrors")
+            if not check("ContactsBulkAction ADD_TAG (empty filter) queued a job", queued,
+                         f"matched {payload['matched']}, job {job['status']} total {job['total']}" if queued
+                         else f"HTTP {status} {body}"[:300]):
+                return
+            tag_id = parse_global_id(tag["id"])[1]
+            job_id = parse_global_id(job["id"])[1]
+            print(f"queued bulk job {job['id']} (job {job_id}, tag {tag_id}; log {log_path})", flush=True)
+            deadline = time.monotonic() + 300
+            state = await job_row(url, job["id"])
+            while not (state["status"] == "RUNNING" and state["processed"] > 0):
+                if state["status"] in ("COMPLETED", "FAILED") or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.01)
+                state = await job_row(url, job["id"])
+            killed = state["status"] == "RUNNING" and 0 < state["processed"] < state["total"]
+            if killed:
+                server.kill()
+            check("server killed (SIGKILL) while the bulk job was RUNNING with 0 < processed < total", killed,
+                  f"state seen: {state['status']} processed {state['processed']}/{state['total']}")
+            after_kill = await job_row(url, job["id"])
+            stored = await bulk_stats(url, job_id, tag_id, after_kill["cursor"])
+            print(f"after the kill: job {after_kill['status']} processed {after_kill['processed']}/{after_kill['total']} "
+                  f"failed {after_kill['failed']} cursor {after_kill['cursor']}; {stored}", flush=True)
+            check("after the kill: job's cursor == processed (items 1..N, no deleted contacts)",
+                  after_kill["cursor"] == after_kill["processed"] and after_kill["failed"] == 0,
+                  f"cursor {after_kill['cursor']} processed {after_kill['processed']} failed {after_kill['failed']}")
+            check("after the kill: no half-applied contact (tag row without its audit entry or the reverse)",
+                  stored["half"] == 0, f"{stored['half']} half-applied")
+            check("after the kill: every contact up to the committed cursor is done, none after it",
+                  stored["missing_before"] == 0 and stored["done_after"] == 0,
+                  f"{stored['missing_before']} missing at or before the cursor, {stored['done_after']} done after it")
+            check("after the kill: tagged contacts == job's committed processed",
+                  stored["tagged"] == stored["audited"] == after_kill["processed"],
+                  f"{stored['tagged']} tagged, {stored['audited']} audited vs processed {after_kill['processed']}")
+
+            server = Server(env, free_port(), log_path)
+            started = time.monotonic()
+            await server.start()
+            final = await wait_job(url, job["id"], 300)
+            print(f"after the restart: job {final['status']} in {time.monotonic() - started:.1f} s: processed "
+                  f"{final['processed']}/{final['total']} failed {final['failed']} cursor {final['cursor']} "
+                  f"error {final['error']!r}", flush=True)
+            stored = await bulk_stats(url, job_id, tag_id, final["cursor"])
+            print(f"at the end: {stored}", flush=True)
+            check("bulk job resumed to COMPLETED (or was marked FAILED)", final["status"] in ("COMPLETED", "FAILED"),
+                  final["status"])
+            if final["status"] == "COMPLETED":
+                check("completed job counters: processed == cursor == total == snapshot, failed == 0",
+                      final["processed"] == final["cursor"] == final["total"] == stored["items"] and final["failed"] == 0,
+                      f"processed {final['processed']} cursor {final['cursor']} total {final['total']} "
+                      f"items {stored['items']} failed {final['failed']}")
+                check("every contact of the snapshot has the tag", stored["tagged"] == stored["items"],
+                      f"{stored['tagged']} of {stored['items']}")
+            check("no half-applied contact at the end", stored["half"] == 0 and stored["missing_before"] == 0
+                  and stored["done_after"] == 0,
+                  f"half {stored['half']}, missing {stored['missing_before']}, beyond cursor {stored['done_after']}")
+            check("each contact has the effect exactly once (one tag row, one TAG_ADDED audit entry)",
+                  stored["audit_duplicates"] == 0 and stored["tag_rows_outside"] == 0 and stored["tagged"] == stored["audited"],
+                  f"{stored['audit_duplicates']} contacts with more than one audit entry, {stored['tag_rows_outside']} tag "
+                  f"rows outside the snapshot, {stored['tagged']} tagged vs {stored['audited']} audited")
+        finally:
+            server.stop()
+
+
+async def bulk_stats(url: str, job_id: int, tag_id: int, cursor: int) -> dict[str, int]:
+    """Per snapshotted contact of the bulk job: has it the tag row, the TAG_ADDED audit entry, both, one?"""
+    engine = create_engine(url)
+    params = {"job": job_id, "tag": tag_id, "cursor": cursor,
+              "change": json.dumps([{"field": "tagIds", "new": [tag_id]}])}
+    sql = """
+        WITH audits AS (
+            SELECT contact_id, count(*) AS n FROM audit_entry
+            WHERE action = 'TAG_ADDED' AND CAST(changes AS jsonb) @> CAST(:change AS jsonb) GROUP BY contact_id
+        ), items AS (
+            SELECT i.position, t.contact_id IS NOT NULL AS tagged, coalesce(a.n, 0) AS audits
+            FROM job_item i
+            LEFT JOIN contact_tag t ON t.contact_id = i.contact_id AND t.tag_id = :tag
+            LEFT JOIN audits a ON a.contact_id = i.contact_id
+            WHERE i.job_id = :job
+        )
+        SELECT count(*) AS items,
+               count(*) FILTER (WHERE tagged) AS tagged,
+               count(*) FILTER (WHERE audits > 0) AS audited,
+               count(*) FILTER (WHERE tagged <> (audits > 0)) AS half,
+               count(*) FILTER (WHERE position <= :cursor AND NOT (tagged AND audits > 0)) AS missing_before,
+               count(*) FILTER (WHERE position > :cursor AND (tagged OR audits > 0)) AS done_after,
+               count(*) FILTER (WHERE audits > 1) AS audit_duplicates,
+               (SELECT count(*) FROM contact_tag t WHERE t.tag_id = :tag AND t.contact_id NOT IN
+                   (SELECT contact_id FROM job_item WHERE job_id = :job)) AS tag_rows_outside
+        FROM items"""
+    try:
+        async with engine.connect() as connection:
+            row = (await connection.execute(text(sql), params)).mappings().one()
+    finally:
+        await engine.dispose()
+    return {key: int(value) for key, value in row.items()}
+
 async def contact_stats(url: str, domain: str, stem: str) -> dict[str, int]:
     engine = create_engine(url)
     pattern = f"%@{domain}"
@@ -357,14 +499,17 @@ async def contact_stats(url: str, domain: str, stem: str) -> dict[str, int]:
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
-    parser.add_argument("--rows", type=int, default=30_000, help="rows of the import killed in (b)")
+    parser.add_argument("--rows", type=int, default=30_000,
+                        help="rows of the import killed in (b), and of the import whose contacts (c) bulk-tags")
     parser.add_argument("--contacts", type=int, default=200, help="demo contacts in each scratch database")
-    parser.add_argument("--only", choices=["database-down", "kill"])
+    parser.add_argument("--only", choices=["database-down", "kill", "kill-bulk"])
     args = parser.parse_args()
     if args.only in (None, "database-down"):
         await database_down(args.postgres, args.contacts, args.rows)
     if args.only in (None, "kill"):
         await kill_mid_import(args.postgres, args.contacts, args.rows)
+    if args.only in (None, "kill-bulk"):
+        await kill_mid_bulk(args.postgres, args.contacts, args.rows)
     failed = [label for label, passed in RESULTS if not passed]
     print(f"\n{len(RESULTS) - len(failed)}/{len(RESULTS)} checks passed")
     print("RESULT:", "PASS" if not failed else "FAIL")

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -63,9 +63,22 @@ class Settings(BaseSettings):
         default=1_000_000, ge=1,
         description="Most data rows a CSV import may have (more: BAD_USER_INPUT, nothing queued).",
     )
+    max_batch_operations: int = Field(
+        default=0, ge=0, le=100,
+        description=(
+            "Most operations one POST may batch (a JSON array), run one after another, each taking a rate-limit"
+            " token; 0: batching off (400 BATCHING_DISABLED)."
+        ),
+    )
+    job_progress_poll_seconds: float = Field(
+        default=0.5, gt=0, le=60, description="How often a `jobProgress` subscription reads its job."
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
-        description="Origins allowed to call the API from a browser (CORS), comma-separated; empty: no CORS headers.",
+        description=(
+            "Origins allowed to call the API from a browser (CORS) and to open its WebSocket, comma-separated;"
+            " empty: no CORS headers, and only same-origin pages may open the WebSocket."
+        ),
     )
 
     @field_validator("cors_origins", mode="before")
@@ -74,6 +87,16 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip().rstrip("/") for origin in value.split(",") if origin.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _batch_fits_the_bucket(self) -> "Settings":
+        limited = self.rate_limit_burst > 0 and self.rate_limit_per_second > 0
+        if limited and self.max_batch_operations > self.rate_limit_burst:
+            raise ValueError(
+                f"MAX_BATCH_OPERATIONS ({self.max_batch_operations}) is larger than RATE_LIMIT_BURST"
+                f" ({self.rate_limit_burst}): such a batch could never be served"
+            )
+        return self
 
     @property
     def production(self) -> bool:

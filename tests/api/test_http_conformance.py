@@ -164,6 +164,32 @@ async def test_malformed_requests_are_400(client, workspaces, accept, body):
     assert "data" not in response.json()
 
 
+@pytest.mark.parametrize(
+    "file_map",
+    ['{"0": ["variables.nowhere.file"]}', '{"0": ["0.variables.file"]}', '{"0": "variables.file"}', "[1]"],
+    ids=["path to nowhere", "index into an object", "paths not a list", "map not an object"],
+)
+async def test_an_upload_whose_map_does_not_fit_its_operations_is_400(client, workspaces, file_map):
+    # given a contactsImport upload whose `map` names no path of its `operations`
+    ws = await workspaces.create()
+    boundary = "rapport-map"
+    operations = json.dumps({"query": "mutation($file: Upload!) { contactsImport(file: $file) { job { id } } }",
+                             "variables": {"file": None}})
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="operations"\r\n\r\n{operations}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="map"\r\n\r\n{file_map}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="0"; filename="c.csv"\r\n'
+        f"Content-Type: text/csv\r\n\r\nname,email\r\nAna,ana@example.com\r\n--{boundary}--\r\n"
+    )
+
+    # when
+    response = await post(client, body, key=ws.admin_key, content_type=f"multipart/form-data; boundary={boundary}")
+
+    # then a malformed request, not an internal error
+    assert response.status_code == 400, response.text
+    assert "data" not in response.json()
+
+
 # --- Status codes and the shape of request errors --------------------------------------------------
 
 REQUEST_ERRORS = [

@@ -95,8 +95,8 @@ async def test_retry_after_rounds_the_wait_up_to_whole_seconds(engine, clock, mo
 async def test_another_key_has_its_own_bucket(engine, clock, models, workspaces):
     # given the ADMIN key has used its whole burst
     ws, other = await workspaces.create(), await workspaces.create()
-    async with serve(limited(2, 1), engine, clock, models) as http:
-        for _ in range(2):
+    async with serve(limited(3, 1), engine, clock, models) as http:
+        for _ in range(3):
             await ask(http, ws.admin_key)
         assert (await ask(http, ws.admin_key)).status_code == 429
 
@@ -128,6 +128,33 @@ async def test_tokens_refill_with_time(engine, models, workspaces):
     assert_rate_limited(early, retry_after=1)
     assert [r.status_code for r in refilled] == [200, 429]
     assert [r.status_code for r in after_pause] == [200, 200, 429]
+
+
+async def test_invented_keys_are_limited_by_client_address(engine, clock, models, workspaces):
+    # given a burst of 3 and an ADMIN key that has authenticated once
+    ws = await workspaces.create()
+    async with serve(limited(3, 1), engine, clock, models) as http:
+        assert (await ask(http, ws.admin_key)).status_code == 200
+
+        # when one address sends five requests, each with a key it made up
+        invented = [await ask(http, f"rpk_{uuid.uuid4().hex}") for _ in range(5)]
+        # and then the known key, a request without a key, and an invented key from another address ask
+        known = await ask(http, ws.admin_key)
+        anonymous = await ask(http, None)
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=http._transport.app, client=("203.0.113.9", 4000)),
+            base_url="http://rapport.test",
+        ) as elsewhere:
+            other_address = await ask(elsewhere, f"rpk_{uuid.uuid4().hex}")
+
+    # then the invented keys share the address's 3 new-key tokens, one of which the ADMIN key's first
+    # request took: three of the five are refused; nobody else is affected
+    assert [r.status_code for r in invented] == [200, 200, 429, 429, 429]
+    assert invented[0].json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert_rate_limited(invented[2], retry_after=1)
+    assert known.status_code == 200 and known.json()["data"]["viewer"]["user"]["role"] == "ADMIN"
+    assert anonymous.status_code == 200
+    assert other_address.status_code == 200
 
 
 async def test_requests_without_a_key_are_limited_by_client_address(engine, clock, models, workspaces):
@@ -229,10 +256,11 @@ async def test_redis_keeps_only_the_hash_of_the_key(engine, clock, models, works
     # then the bucket is named after the SHA-256 of the key and expires once it would be full again
     redis = Redis.from_url(REDIS_URL)
     try:
-        keys = [k.decode() async for k in redis.scan_iter(match=redis_prefix + "*")]
+        keys = sorted([k.decode() async for k in redis.scan_iter(match=redis_prefix + "*")])
         digest = hashlib.sha256(ws.admin_key.encode()).hexdigest()
-        assert keys == [f"{redis_prefix}key:{digest}"]
-        assert ws.admin_key not in keys[0]
+        # the key's bucket, and its address's bucket of keys not yet seen to authenticate
+        assert keys == [f"{redis_prefix}key:{digest}", f"{redis_prefix}newkey:127.0.0.1"]
+        assert not any(ws.admin_key in key for key in keys)
         assert 0 < await redis.pttl(keys[0]) <= 5000
     finally:
         await redis.aclose()
