@@ -1,4 +1,4 @@
-"""The Starlette application: GraphQL at /graphql (with GraphiQL in a browser) and health checks."""
+"""The Starlette application: GraphQL at /graphql (HTTP, GraphiQL in a browser, subscriptions over WebSocket) and health checks."""
 
 import asyncio
 import functools
