@@ -53,6 +53,7 @@ from load import (  # noqa: E402
 
 from domain.db import create_engine  # noqa: E402
 from tests.contract.documents import example_variables  # noqa: E402
+from tests.tcp_proxy import Proxy  # noqa: E402
 
 FAIL_FAST_SECONDS = 5.0
 VIEWER = "query Viewer { viewer { user { id } } }"
@@ -63,51 +64,6 @@ def check(label: str, passed: bool, detail: str = "") -> bool:
     RESULTS.append((label, passed))
     print(f"{'PASS' if passed else 'FAIL'}  {label}{f'  [{detail}]' if detail else ''}", flush=True)
     return passed
-
-
-class Proxy:
-    """127.0.0.1:<port> -> the database; `stop` closes the listener and aborts every connection."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = free_port()
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
-
-    async def stop(self) -> None:
-        if self._server is None:
-            return
-        self._server.close()
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
-        await self._server.wait_closed()
-        self._server = None
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers.update((writer, up_writer))
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except OSError:
-                pass
-            finally:
-                dst.transport.abort()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-        self._writers.discard(writer)
-        self._writers.discard(up_writer)
 
 
 async def post(http: httpx.AsyncClient, key: str, query: str, variables: dict | None = None,

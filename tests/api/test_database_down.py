@@ -25,6 +25,7 @@ from domain.db import create_engine, database_unavailable, normalize_database_ur
 from domain.migrate import upgrade
 from tests.conftest import NOW, _drop_postgres_database, _postgres_scratch_database
 from tests.factories import WorkspaceFactory
+from tests.tcp_proxy import Proxy
 
 FAIL_FAST_SECONDS = 5.0
 QUERY = {"query": "{ viewer { user { id } } }"}
@@ -115,51 +116,6 @@ async def test_what_counts_as_the_database_being_unavailable():
     for not_ours in (ValueError("bad"), FileNotFoundError("model.joblib"), PermissionError(), KeyError("x"),
                      sa_exc.IntegrityError("INSERT", {}, Exception("duplicate key"))):
         assert not database_unavailable(not_ours)
-
-
-class Proxy:
-    """Forwards 127.0.0.1:<port> to the database; `stop` closes the listener and cuts every connection."""
-
-    def __init__(self, host: str, port: int) -> None:
-        self.target = (host, port)
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", self.port, reuse_address=True)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
-        await self._server.wait_closed()
-        self._server = None
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers.update((writer, up_writer))
-
-        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-            try:
-                while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
-            except (OSError, asyncio.IncompleteReadError):
-                pass
-            finally:
-                dst.transport.abort()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-        self._writers.discard(writer)
-        self._writers.discard(up_writer)
 
 
 @pytest_asyncio.fixture
