@@ -1,6 +1,7 @@
 """The Starlette application: GraphQL at /graphql (HTTP, GraphiQL in a browser, subscriptions over WebSocket) and health checks."""
 
 import asyncio
+import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator
@@ -21,18 +22,19 @@ from strawberry.types.unset import UNSET, UnsetType
 from strawberry.schema.base import BaseSchema
 
 from api import graphiql, observability
+from api.authentication import PRINCIPAL_STATE, bearer_credential
 from api.context import Context
 from api.guards import GuardedGraphQL
-from api.errors import DATABASE_UNAVAILABLE_MESSAGE
-from api.http_conformance import GraphQLOverHTTP, HTTPError
+from api.http_conformance import GraphQLOverHTTP
 from api.loaders import Loaders
-from api.ratelimit import note_authenticated
 from api.schema import build_schema, schema
 from domain.clock import Clock, SystemClock
 from domain.db import RequestSession, create_engine, database_unavailable, session_factory
 from domain.jobs.registry import JobServices
 from domain.jobs.runner import JobRunner
-from domain.services.auth import authenticate
+from domain.policies import Principal
+from domain.services.auth import Authenticator
+from domain.services.jwt_tokens import JwtVerifier, SigningKeysUnavailable
 from domain.settings import Settings, get_settings
 from ml.serving import ModelError, ModelServer
 
@@ -40,14 +42,9 @@ log = logging.getLogger(__name__)
 
 # jobProgress subscriptions one WebSocket may hold at once (each polls the database).
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 10
-
-
-def _bearer_key(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return key.strip() or None
+# The close code of a WebSocket whose credential is refused, or stops being valid while it is open.
+WS_FORBIDDEN = 4403
+_WS_WATCH = "credential_watch"
 
 
 async def _warm(models: ModelServer) -> None:
@@ -67,7 +64,7 @@ def schema_for(*, production: bool, max_batch_operations: int) -> BaseSchema:
 
 
 class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Context, None]):
-    """Strawberry's ASGI app with one database session per request and API-key authentication."""
+    """Strawberry's ASGI app with one database session per request; HTTP requests arrive authenticated."""
 
     def __init__(
         self,
@@ -75,6 +72,7 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         models: ModelServer,
+        authenticator: Authenticator,
         graphql_schema: BaseSchema | None = None,
         **kwargs: Any,
     ) -> None:
@@ -82,10 +80,18 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
         self._sessions = sessions
         self._clock = clock
         self._models = models
+        self._authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            finally:
+                watch = scope.get("state", {}).get(_WS_WATCH)
+                if watch is not None:
+                    watch.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await watch
             return
         async with self._sessions() as session:
             request_session = RequestSession(session)
@@ -100,22 +106,17 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
             # Authenticated in on_ws_connect, from the connection_init payload (api/subscriptions.py).
             return Context(
                 request=request, response=response, session=None, clock=self._clock, principal=None,  # type: ignore[arg-type]
-                models=self._models, sessions=self._sessions,
+                models=self._models, sessions=self._sessions, authenticator=self._authenticator,
             )
         session: RequestSession = request.state.session
         request.state.operation_lock = asyncio.Lock()
-        try:
-            principal = await authenticate(session=session.raw, key=_bearer_key(request))
-        except Exception as exc:
-            if not database_unavailable(exc):
-                raise
-            # Authentication needs the database: 503 SERVICE_UNAVAILABLE, not a 500 (api/http_conformance.py).
-            raise HTTPError(503, DATABASE_UNAVAILABLE_MESSAGE, headers={"Retry-After": "5"}) from exc
+        # Authenticated before GraphQL ran (api/authentication.py); None only for the GraphiQL page itself.
+        principal: Principal | None = request.scope.get("state", {}).get(PRINCIPAL_STATE)
         context = Context(
-            request=request, response=response, session=session, clock=self._clock, principal=principal, models=self._models
+            request=request, response=response, session=session, clock=self._clock, principal=principal,
+            models=self._models, authenticator=self._authenticator,
         )
         if principal is not None:
-            note_authenticated(request.scope)
             context.loaders = Loaders(session=session, principal=principal, now=context.now)
         return context
 
@@ -130,15 +131,20 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
             return await super().execute_single(**kwargs)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        """Authenticate a WebSocket from `connection_init` ({"Authorization": "Bearer <key>"}) or its handshake."""
+        """Authenticate a WebSocket from `connection_init` ({"Authorization": "Bearer <key>"}) or its handshake.
+
+        While it stays open, its credential is checked again at least every AUTH_CACHE_SECONDS (and at
+        once when this process changes the user's access): refused, the connection is closed with 4403.
+        """
         params = context.connection_params or {}
         header = params.get("Authorization", params.get("authorization"))
         if not isinstance(header, str):
             header = context.request.headers.get("authorization", "")
-        scheme, _, key = header.partition(" ")
+        credential = bearer_credential(header)
         try:
-            async with self._sessions() as session:
-                principal = await authenticate(session=session, key=key.strip() if scheme.lower() == "bearer" else None)
+            principal = await self._authenticator.authenticate(credential)
+        except SigningKeysUnavailable as exc:
+            raise ConnectionRejectionError({"code": "SERVICE_UNAVAILABLE"}) from exc
         except Exception as exc:
             if not database_unavailable(exc):
                 raise
@@ -146,7 +152,31 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
         if principal is None:
             raise ConnectionRejectionError({"code": "UNAUTHENTICATED"})
         context.principal = principal
+        assert credential is not None
+        watch = asyncio.create_task(self._watch_credential(context, credential, principal))
+        context.request.scope.setdefault("state", {})[_WS_WATCH] = watch
         return UNSET
+
+    async def _watch_credential(self, context: Context, credential: str, principal: Principal) -> None:
+        """Close the WebSocket once its key or token is revoked, expired or its user deactivated."""
+        changed = self._authenticator.watch(principal.user_id)
+        interval = max(1.0, self._authenticator.cache_seconds)
+        try:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), interval)
+                changed.clear()
+                try:
+                    current = await self._authenticator.authenticate(credential, fresh=True)
+                except Exception as exc:  # noqa: BLE001 - the database or the identity provider is down: try later
+                    log.warning("cannot re-check a WebSocket's credential: %s", type(exc).__name__)
+                    continue
+                if current is None:
+                    await context.request.close(code=WS_FORBIDDEN, reason="Forbidden: the credential is no longer valid")
+                    return
+                context.principal = current  # a changed role applies to what it subscribes next
+        finally:
+            self._authenticator.unwatch(principal.user_id, changed)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         page = graphiql.graphiql_page()
@@ -175,6 +205,11 @@ def create_app(
     clock = clock or SystemClock()
     # One model server per process: each model is loaded once, on first use, never per request.
     models = models or ModelServer(models_dir=settings.models_dir, default_spec=settings.satisfaction_model)
+    authenticator = Authenticator(
+        sessions, clock, cache_seconds=settings.auth_cache_seconds,
+        last_used_every_seconds=settings.key_last_used_every_seconds,
+        jwt=JwtVerifier(settings) if settings.jwt_jwks_url else None,
+    )
     # File uploads (contactsImport) follow the GraphQL multipart request spec. No CSRF exposure: every
     # request needs an `Authorization: Bearer` header, which a cross-site form post cannot carry.
     # Production: no introspection, no field suggestions, internal errors masked, no GraphiQL (api/production.py).
@@ -183,6 +218,7 @@ def create_app(
         sessions=sessions,
         clock=clock,
         models=models,
+        authenticator=authenticator,
         multipart_uploads_enabled=True,
         graphql_schema=schema_for(production=production, max_batch_operations=settings.max_batch_operations),
         graphql_ide=None if production else "graphiql",
@@ -190,8 +226,8 @@ def create_app(
         allowed_origins=settings.cors_origins,
         max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
     )
-    # Rate limit per key, body size limits and the batching refusal, in front of GraphQL (api/guards.py).
-    guarded_graphql = GuardedGraphQL(graphql_app, settings, clock)
+    # Rate limit per key, body size limits, the batching refusal and authentication, in front of GraphQL (api/guards.py).
+    guarded_graphql = GuardedGraphQL(graphql_app, settings, clock, authenticator)
     runner = JobRunner(sessions, clock, services=JobServices(models=models)) if run_jobs else None
 
     async def live(_: Request) -> Response:
@@ -230,6 +266,7 @@ def create_app(
     app.state.models = models
     app.state.settings = settings  # resolvers read limits from it (e.g. max_import_rows)
     app.state.guards = guarded_graphql
+    app.state.authenticator = authenticator
     # Mutations that queue a job wake it (api.mutations.common.wake_job_runner).
     app.state.job_runner = runner
     # /metrics, request ids and one JSON log line per GraphQL request (api/observability.py).

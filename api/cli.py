@@ -50,6 +50,9 @@ def demo(
         )
     )
     main, *others = workspaces
+    revoked = sum(w.revoked_keys for w in workspaces)
+    if revoked:
+        console.print(f"Revoked the {revoked} earlier demo keys: only the keys below are valid now.", highlight=False)
     console.print(f"Demo workspace: {main.name}", highlight=False)
     for role, key in main.keys.items():
         # Scripts read these three lines: "<ROLE>: <key>".

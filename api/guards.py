@@ -1,29 +1,21 @@
-"""What stands in front of the GraphQL app: the rate limit, then the body limits and the batch checks."""
-
-import time
-from collections.abc import Callable
+"""What stands in front of the GraphQL app: the rate limit, the body limits and batch checks, then authentication."""
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.authentication import AuthenticationStep
 from api.body_limits import BodyLimitMiddleware
 from api.ratelimit import BucketStore, RateLimitMiddleware, RedisBuckets, bucket_store
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock, elapsed_seconds
+from domain.services.auth import Authenticator
 from domain.settings import Settings
 
 
-def _seconds(clock: Clock) -> Callable[[], float]:
-    """The rate limit's clock: monotonic in a server, the injected clock's time in tests."""
-    if isinstance(clock, SystemClock):
-        return time.monotonic
-    return lambda: clock.now().timestamp()
-
-
 class GuardedGraphQL:
-    """ASGI app: rate limit (cheapest first, before any byte of the body is read), then body limits."""
+    """ASGI app: rate limit (cheapest first, before any byte of the body is read), body limits, authentication."""
 
-    def __init__(self, app: ASGIApp, settings: Settings, clock: Clock) -> None:
+    def __init__(self, app: ASGIApp, settings: Settings, clock: Clock, authenticator: Authenticator) -> None:
         inner: ASGIApp = BodyLimitMiddleware(
-            app,
+            AuthenticationStep(app, authenticator),
             max_body_bytes=settings.max_body_bytes,
             max_upload_bytes=settings.max_upload_bytes,
             max_batch_operations=settings.max_batch_operations,
@@ -33,7 +25,7 @@ class GuardedGraphQL:
             per_second=settings.rate_limit_per_second,
             redis_url=settings.redis_url,
             redis_prefix=settings.rate_limit_redis_prefix,
-            now=_seconds(clock),
+            now=elapsed_seconds(clock),
         )
         self.app: ASGIApp = inner if self.store is None else RateLimitMiddleware(inner, store=self.store)
 

@@ -1,5 +1,7 @@
 """The injected clock: every derived fact that depends on "now" asks one of these."""
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -22,3 +24,10 @@ class FixedClock:
 
     def now(self) -> datetime:
         return self.instant
+
+
+def elapsed_seconds(clock: Clock) -> Callable[[], float]:
+    """Seconds for caches and rate limits: monotonic under the system clock, the injected clock's time in tests."""
+    if isinstance(clock, SystemClock):
+        return time.monotonic
+    return lambda: clock.now().timestamp()

@@ -47,3 +47,9 @@ class ServiceUnavailable(DomainError):
     """Something the request needs is down; trying again later may work."""
 
     code = ErrorCode.SERVICE_UNAVAILABLE
+
+
+class Conflict(DomainError):
+    """The change contradicts the current state (a duplicate, the last admin, a deactivated user)."""
+
+    code = ErrorCode.CONFLICT

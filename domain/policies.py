@@ -26,6 +26,7 @@ class Action(str, Enum):
     DELETE_DEPARTMENT = "DELETE_DEPARTMENT"
     INGEST = "INGEST"
     ADMINISTER_MODELS = "ADMINISTER_MODELS"
+    ADMINISTER_ACCESS = "ADMINISTER_ACCESS"  # users, their roles and API keys; the audit trail
 
 
 _ALLOWED: dict[Role, frozenset[Action]] = {

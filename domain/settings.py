@@ -10,6 +10,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The version shipped in models/, trained on the project's own corpus (ml/corpus).
 DEFAULT_SATISFACTION_MODEL = "support-v1"
+# JWT signature algorithms Rapport may accept: public-key ones, so a JWKS can never act as a shared secret.
+ASYMMETRIC_JWT_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
 
 
 class Settings(BaseSettings):
@@ -80,6 +84,65 @@ class Settings(BaseSettings):
             " empty: no CORS headers, and only same-origin pages may open the WebSocket."
         ),
     )
+
+    # Access (domain/services/auth.py): how long a process trusts what it checked, and when keys say they were used.
+    auth_cache_seconds: float = Field(
+        default=5, ge=0, le=30,
+        description=(
+            "How long a server process reuses a key's or token's successful check; a revoked or expired key, a"
+            " deactivated user or a changed role takes effect in every other process within this time (at once in"
+            " the process that made the change); 0: check on every request."
+        ),
+    )
+    key_last_used_every_seconds: int = Field(
+        default=60, ge=1, le=3600, description="A key's `lastUsedAt` is written at most this often (per key and process)."
+    )
+    # Tokens from the platform's identity provider (domain/services/jwt_tokens.py): off unless JWT_JWKS_URL is set.
+    jwt_jwks_url: str | None = Field(
+        default=None, description="The identity provider's JWKS: https://..., http://... or file:///path; unset: no JWTs."
+    )
+    jwt_issuer: str | None = Field(default=None, description="The `iss` every token must carry (required with JWT_JWKS_URL).")
+    jwt_audience: str | None = Field(default=None, description="The `aud` every token must name (required with JWT_JWKS_URL).")
+    jwt_algorithms: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["RS256", "ES256"],
+        description="Signature algorithms accepted, comma-separated; asymmetric ones only (never none, never HS*).",
+    )
+    jwt_leeway_seconds: float = Field(default=30, ge=0, le=300, description="Clock skew allowed on exp, nbf and iat.")
+    jwt_jwks_cache_seconds: float = Field(default=300, gt=0, le=86400, description="How long a fetched JWKS is used before it is fetched again.")
+    jwt_jwks_cooldown_seconds: float = Field(
+        default=30, ge=1, le=3600,
+        description="At most one JWKS fetch this often for a token whose `kid` is unknown, or after a failed fetch.",
+    )
+    jwt_jwks_timeout_seconds: float = Field(default=3, gt=0, le=30, description="How long one JWKS fetch may take.")
+
+    @field_validator("jwt_algorithms", mode="before")
+    @classmethod
+    def _split_algorithms(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("jwt_algorithms")
+    @classmethod
+    def _asymmetric_only(cls, value: list[str]) -> list[str]:
+        refused = [a for a in value if a not in ASYMMETRIC_JWT_ALGORITHMS]
+        if refused or not value:
+            raise ValueError(
+                f"JWT_ALGORITHMS accepts only {', '.join(sorted(ASYMMETRIC_JWT_ALGORITHMS))}; refused: {', '.join(refused) or '(empty)'}"
+                " (`none` and HS* never: a public key must not be usable as a shared secret)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _jwt_settings_complete(self) -> "Settings":
+        if self.jwt_jwks_url is None:
+            return self
+        scheme = self.jwt_jwks_url.split(":", 1)[0].lower()
+        if scheme not in ("http", "https", "file"):
+            raise ValueError("JWT_JWKS_URL must be an https://, http:// or file:// URL")
+        if not self.jwt_issuer or not self.jwt_audience:
+            raise ValueError("JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE: tokens of other issuers or apps must not pass")
+        return self
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -20,7 +20,7 @@ from domain.db import create_engine, session_factory
 from domain.demo.catalog import build_catalog, catalog_sizes
 from domain.demo.contact_rows import Batch, ContactGenerator
 from domain.demo.ids import IdReserver
-from domain.demo.keys import mint_role_keys
+from domain.demo.keys import renew_role_keys
 from domain.demo.profiles import WorkspaceProfile, demo_plan
 from domain.demo.store import (
     LOADING_SUFFIX,
@@ -51,6 +51,7 @@ class DemoWorkspace:
     name: str
     slug: str
     keys: dict[Role, str]  # ADMIN, OPERATOR, AGENT, in that order
+    revoked_keys: int = 0  # earlier demo keys revoked when these were minted
 
 
 async def _score(engine: AsyncEngine, slugs: list[str], *, models: ModelServer, now: datetime, console: Console) -> None:
@@ -112,7 +113,8 @@ async def load_demo(
         workspaces = []
         for profile, _ in plan:
             workspace_id, name = existing[profile.slug]
-            workspaces.append(DemoWorkspace(name, profile.slug, await mint_role_keys(engine, workspace_id, now)))
+            keys, revoked = await renew_role_keys(engine, workspace_id, now)
+            workspaces.append(DemoWorkspace(name, profile.slug, keys, revoked))
         return workspaces
     finally:
         await engine.dispose()

@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import RequestSession
+from domain.enums import AuditAction, AuditSource
 from domain.models import AuditEntry
 from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor, first_n_per_parent
 
@@ -17,14 +18,16 @@ async def insert_entries(
     *,
     workspace_id: int,
     actor_user_id: int | None,
-    action: str,
+    action: AuditAction | str,
     at: datetime,
     changes_by_contact: Mapping[int, list[dict[str, Any]]],
 ) -> None:
     """One entry per contact in a single executemany: for changes that touch many contacts at once."""
+    kind = AuditAction(action).value
+    source = AuditSource.API.value if actor_user_id is not None else None
     rows = [
-        {"workspace_id": workspace_id, "contact_id": contact_id, "actor_user_id": actor_user_id, "action": action,
-         "at": at, "changes": changes}
+        {"workspace_id": workspace_id, "contact_id": contact_id, "actor_user_id": actor_user_id, "action": kind,
+         "at": at, "changes": changes, "source": source}
         for contact_id, changes in changes_by_contact.items()
         if changes
     ]
@@ -38,7 +41,7 @@ def _after(cursor: str) -> Any:
         at, last_id = datetime.fromisoformat(payload["t"]), int(payload["i"])
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidCursor("the cursor is not one this API issued") from exc
-    if at.tzinfo is None:
+    if at.tzinfo is None or not 0 < last_id < 2**63:
         raise InvalidCursor("the cursor is not one this API issued")
     return or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < last_id))
 
@@ -77,3 +80,27 @@ async def history_counts(session: RequestSession, *, workspace_id: int, contact_
         .group_by(AuditEntry.contact_id)
     )
     return {int(c): int(n) for c, n in rows}
+
+
+async def trail_page(
+    session: RequestSession, *, workspace_id: int, first: int, after: str | None, actions: Sequence[str] = ()
+) -> Page[Any]:
+    """The workspace's whole audit trail (contacts, catalogue, access), newest first, optionally some actions only."""
+    where = [AuditEntry.workspace_id == workspace_id]
+    if actions:
+        where.append(AuditEntry.action.in_(actions))
+    if after is not None:
+        where.append(_after(after))
+    rows = await session.all(
+        select(
+            AuditEntry.id, AuditEntry.at, AuditEntry.action, AuditEntry.actor_user_id, AuditEntry.changes,
+            AuditEntry.contact_id, AuditEntry.subject_type, AuditEntry.subject_id, AuditEntry.source,
+        )
+        .where(*where)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(first + 1)
+    )
+    kept = rows[:first]
+    return Page(
+        items=kept, cursors=[encode_cursor({"t": r.at.isoformat(), "i": r.id}) for r in kept], has_next_page=len(rows) > first
+    )

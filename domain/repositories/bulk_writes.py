@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime
 from domain.enums import DiscardReason, FlowEnrolmentStatus
+from domain.enums import AuditAction, AuditSource
 from domain.models import AuditEntry, Contact, FlowEnrolment, JobItem
 from domain.repositories.upsert import insert_ignore
 
@@ -138,7 +139,8 @@ async def add_audit_entries(
     if not entries:
         return
     rows = [
-        {"workspace_id": workspace_id, "contact_id": c, "actor_user_id": actor_user_id, "action": a, "at": at, "changes": ch}
+        {"workspace_id": workspace_id, "contact_id": c, "actor_user_id": actor_user_id, "action": AuditAction(a).value,
+         "at": at, "changes": ch, "source": AuditSource.API.value if actor_user_id is not None else None}
         for c, a, ch in entries
     ]
     await session.execute(insert(AuditEntry.__table__), rows)

@@ -59,11 +59,12 @@ async def get_workspace(session: RequestSession, *, workspace_id: int) -> Worksp
 
 
 async def page_by_name(
-    session: RequestSession, model: type[M], *, workspace_id: int, first: int, after: str | None
+    session: RequestSession, model: type[M], *, workspace_id: int, first: int, after: str | None,
+    conditions: Sequence[Any] = (),
 ) -> Page[M]:
-    """Entities of a workspace ordered by name (then id), keyset-paginated, with the total."""
+    """Entities of a workspace (and `conditions`) ordered by name (then id), keyset-paginated, with the total."""
     name, key = model.name, model.id  # type: ignore[attr-defined]
-    where = [model.workspace_id == workspace_id]  # type: ignore[attr-defined]
+    where = [model.workspace_id == workspace_id, *conditions]  # type: ignore[attr-defined]
     total = int(await session.scalar(select(func.count()).select_from(model).where(*where)))
     if after is not None:
         payload = decode_cursor(after)

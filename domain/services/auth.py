@@ -1,16 +1,39 @@
-"""API keys: minting (the key is shown once) and resolving a presented key to a Principal."""
+"""Who is calling: API keys (minted here, shown once) and identity-provider tokens, resolved to a Principal.
 
+Authenticator is the one place a presented credential is checked. A check that passed is reused
+for `auth_cache_seconds` by this process (revocation, expiry, deactivation and role changes reach
+other processes within that time; the process that made the change forgets at once), so a busy
+key costs one lookup every few seconds instead of one per request. A key's `last_used_at` is
+written on a lookup that finds it older than `key_last_used_every_seconds`: at most about once a
+minute per key, never once per request. Refusals are logged with the check that failed, never
+with the credential.
+"""
+
+import asyncio
 import hashlib
+import logging
 import secrets
-from datetime import datetime
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.clock import Clock, elapsed_seconds
+from domain.enums import Role
 from domain.models import ApiKey, User
 from domain.policies import Principal
+from domain.repositories import access as repo
+from domain.services.jwt_tokens import JwtVerifier, TokenRefused, looks_like_jwt
+
+log = logging.getLogger("rapport.auth")
 
 KEY_PREFIX = "rpk_"
+# What listings show of a key and `rapport key revoke` accepts: "rpk_" and 8 more characters (48 bits).
+PREFIX_LENGTH = len(KEY_PREFIX) + 8
+MAX_CREDENTIAL_LENGTH = 8192
+MAX_CACHED = 10_000
+_ROLE_RANK = {Role.AGENT: 0, Role.OPERATOR: 1, Role.ADMIN: 2}
 
 
 def hash_key(key: str) -> str:
@@ -21,34 +44,142 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-async def mint_key(*, session: AsyncSession, user: User, now: datetime, label: str = "") -> str:
-    """Create an API key for `user` and return it; only its hash is stored."""
+async def issue_key(
+    *, session: AsyncSession, user: User, now: datetime, label: str = "", expires_at: datetime | None = None
+) -> tuple[str, ApiKey]:
+    """A new API key for `user` and its row; only the key's hash is stored, the key is returned once."""
     key = new_key()
-    session.add(
-        ApiKey(
-            workspace_id=user.workspace_id,
-            user_id=user.id,
-            key_hash=hash_key(key),
-            prefix=key[: len(KEY_PREFIX) + 6],
-            label=label,
-            created_at=now,
-        )
+    row = ApiKey(
+        workspace_id=user.workspace_id, user_id=user.id, key_hash=hash_key(key), prefix=key[:PREFIX_LENGTH],
+        label=label, created_at=now, expires_at=expires_at,
     )
+    session.add(row)
     await session.flush()
+    return key, row
+
+
+async def mint_key(*, session: AsyncSession, user: User, now: datetime, label: str = "") -> str:
+    """Create an API key for `user` and return it (demo data and tests)."""
+    key, _ = await issue_key(session=session, user=user, now=now, label=label)
     return key
 
 
-async def authenticate(*, session: AsyncSession, key: str | None) -> Principal | None:
-    """The Principal behind a presented key, or None when the key is missing, unknown or revoked."""
-    if not key or not key.startswith(KEY_PREFIX) or len(key) > 200:
+def lower_role(user_role: Role, claimed: Role | None) -> Role:
+    """A token's role claim may lower the user's role, never raise it."""
+    if claimed is None or _ROLE_RANK[claimed] >= _ROLE_RANK[user_role]:
+        return user_role
+    return claimed
+
+
+@dataclass
+class _Checked:
+    principal: Principal
+    key_id: int | None
+    expires_at: datetime | None
+    checked_at: float
+
+
+class Authenticator:
+    """Resolves credentials to principals for one server process (see the module's docstring)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], clock: Clock, *, cache_seconds: float,
+        last_used_every_seconds: int = 60, jwt: JwtVerifier | None = None,
+    ) -> None:
+        self._sessions, self._clock, self._seconds = sessions, clock, elapsed_seconds(clock)
+        self.cache_seconds = cache_seconds
+        self._last_used_every = timedelta(seconds=last_used_every_seconds)
+        self._jwt = jwt
+        self._cache: OrderedDict[str, _Checked] = OrderedDict()
+        self._changed: dict[int, set[asyncio.Event]] = {}  # user id -> open WebSockets to wake
+
+    async def authenticate(self, credential: str | None, *, fresh: bool = False) -> Principal | None:
+        """The principal behind a key or token, or None (the log says why). Database errors propagate.
+
+        `fresh` skips the process's cache (an open WebSocket re-checking its credential).
+        """
+        if not credential:
+            return None
+        if len(credential) > MAX_CREDENTIAL_LENGTH:
+            return self._refused("credential too long")
+        digest = hash_key(credential)
+        now = self._clock.now()
+        checked = None if fresh else self._cache.get(digest)
+        if checked is not None and self._seconds() - checked.checked_at < self.cache_seconds:
+            if checked.expires_at is None or now < checked.expires_at:
+                self._cache.move_to_end(digest)
+                return checked.principal
+        self._cache.pop(digest, None)
+        if credential.startswith(KEY_PREFIX):
+            checked = await self._check_key(digest, now)
+        elif self._jwt is not None and looks_like_jwt(credential):
+            checked = await self._check_token(credential, now)
+        else:
+            return self._refused("not an API key" if self._jwt is None else "neither an API key nor a JWT")
+        if checked is None:
+            return None
+        if self.cache_seconds > 0:
+            self._cache[digest] = checked
+            while len(self._cache) > MAX_CACHED:
+                self._cache.popitem(last=False)
+        return checked.principal
+
+    async def _check_key(self, digest: str, now: datetime) -> _Checked | None:
+        async with self._sessions() as session:
+            row = await repo.credential_row(session, digest)
+            if row is None:
+                return self._refused("unknown API key")
+            if row.revoked_at is not None:
+                return self._refused(f"API key {row.key_id} is revoked")
+            if row.expires_at is not None and row.expires_at <= now:
+                return self._refused(f"API key {row.key_id} has expired")
+            if row.deactivated_at is not None:
+                return self._refused(f"user {row.user_id} is deactivated")
+            if row.last_used_at is None or row.last_used_at <= now - self._last_used_every:
+                await repo.record_last_used(session, used={row.key_id: now}, every=self._last_used_every)
+                await session.commit()
+        principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role)
+        return _Checked(principal, row.key_id, row.expires_at, self._seconds())
+
+    async def _check_token(self, token: str, now: datetime) -> _Checked | None:
+        assert self._jwt is not None
+        try:
+            # PyJWT's JWKS client is synchronous (it may fetch the key set): off the event loop.
+            claims = await asyncio.to_thread(self._jwt.verify, token)
+        except TokenRefused as refused:
+            return self._refused(f"token: {refused.reason}")
+        async with self._sessions() as session:
+            row = await repo.token_user_row(session, slug=claims.workspace_slug, email=claims.email)
+        if row is None:
+            return self._refused("token: no such user in that workspace")
+        if row.deactivated_at is not None:
+            return self._refused(f"token: user {row.user_id} is deactivated")
+        principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=lower_role(row.role, claims.role))
+        return _Checked(principal, None, claims.expires_at, self._seconds())
+
+    @staticmethod
+    def _refused(reason: str) -> None:
+        log.info("authentication refused: %s", reason, extra={"auth_refusal": reason})
         return None
-    row = (
-        await session.execute(
-            select(User.id, User.workspace_id, User.role)
-            .join(ApiKey, ApiKey.user_id == User.id)
-            .where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
-        )
-    ).first()
-    if row is None:
-        return None
-    return Principal(workspace_id=row.workspace_id, user_id=row.id, role=row.role)
+
+    # -- changes made by this process: forget at once, wake the WebSockets concerned ------------------
+
+    def forget_user(self, user_id: int) -> None:
+        """A user's role, status or keys changed: drop what this process remembers of them."""
+        for digest in [d for d, c in self._cache.items() if c.principal.user_id == user_id]:
+            del self._cache[digest]
+        for event in self._changed.get(user_id, ()):
+            event.set()
+
+    def watch(self, user_id: int) -> asyncio.Event:
+        """An event set when this process changes the user's access (an open WebSocket re-checks then)."""
+        event = asyncio.Event()
+        self._changed.setdefault(user_id, set()).add(event)
+        return event
+
+    def unwatch(self, user_id: int, event: asyncio.Event) -> None:
+        watchers = self._changed.get(user_id)
+        if watchers is not None:
+            watchers.discard(event)
+            if not watchers:
+                del self._changed[user_id]

@@ -73,12 +73,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Bookkeeping that a request may write without changing anything a user owns: a key's last use.
+BOOKKEEPING_COLUMNS = {("api_key", "last_used_at")}
+
+
+def kept_columns(table: Any) -> list[Any]:
+    """The columns of `table` a "nothing changed" snapshot compares."""
+    return [c for c in table.c if (table.name, c.name) not in BOOKKEEPING_COLUMNS]
+
+
 async def snapshot(engine: AsyncEngine, workspace_id: int) -> dict[str, list[str]]:
     """Every row of a workspace in every table (tables without a workspace column: all their rows)."""
     state: dict[str, list[str]] = {}
     async with session_factory(engine)() as session:
         for table in SQLModel.metadata.sorted_tables:
-            stmt = select(table)
+            stmt = select(*kept_columns(table))
             if "workspace_id" in table.c:
                 stmt = stmt.where(table.c.workspace_id == workspace_id)
             rows = (await session.execute(stmt)).all()

@@ -31,6 +31,7 @@ from domain.enums import (
 )
 from domain.settings import Settings
 from tests.conftest import NOW
+from tests.api.action_helpers import kept_columns
 from tests.factories import WorkspaceFactory, WorkspaceHandle
 
 T = TypeVar("T")
@@ -208,10 +209,11 @@ async def snapshot(engine: AsyncEngine, workspace_id: int) -> dict[str, Any]:
     async with engine.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
             result[f"count:{table.name}"] = (await connection.execute(select(func.count()).select_from(table))).scalar_one()
+            columns = kept_columns(table)
             if "workspace_id" in table.c:
-                rows = (await connection.execute(select(table).where(table.c.workspace_id == workspace_id))).all()
+                rows = (await connection.execute(select(*columns).where(table.c.workspace_id == workspace_id))).all()
             elif table.name == "workspace":
-                rows = (await connection.execute(select(table).where(table.c.id == workspace_id))).all()
+                rows = (await connection.execute(select(*columns).where(table.c.id == workspace_id))).all()
             else:
                 continue
             result[f"rows:{table.name}"] = _rows_digest(list(rows))

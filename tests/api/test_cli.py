@@ -53,20 +53,22 @@ async def test_demo_prints_three_role_keys_that_authenticate(database_url):
         assert body["data"]["viewer"]["user"]["role"] == role
 
 
-async def test_demo_twice_keeps_the_data_and_mints_new_keys(database_url):
+async def test_demo_twice_keeps_the_data_mints_new_keys_and_revokes_the_old_ones(database_url):
     # given
     first = await invoke("demo", "--contacts", "60")
 
     # when
     second = await invoke("demo", "--contacts", "60")
 
-    # then the old keys still work, the new ones differ, and no contact was added
+    # then the new keys work, the earlier ones no longer do (and it says so), and no contact was added
     assert second.exit_code == 0, second.output
+    assert "Revoked the 6 earlier demo keys" in second.stdout
     old, new = dict(KEY_LINE.findall(first.stdout)), dict(KEY_LINE.findall(second.stdout))
-    assert old["ADMIN"] != new["ADMIN"]
+    assert old.keys() == new.keys() == {"ADMIN", "OPERATOR", "AGENT"}
     query = "{ contacts(first: 1) { totalCount } }"
-    totals = [(await post(k, query))["data"]["contacts"]["totalCount"] for k in (old["ADMIN"], new["ADMIN"])]
-    assert totals == [60, 60]
+    for role in ("ADMIN", "OPERATOR", "AGENT"):
+        assert (await post(new[role], query))["data"]["contacts"]["totalCount"] == 60
+        assert (await post(old[role], query))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
 async def test_migrate_creates_the_schema(database_url):

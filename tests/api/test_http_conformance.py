@@ -250,11 +250,21 @@ async def test_field_errors_keep_partial_data_and_200(client, workspaces, accept
     assert result["errors"][0]["path"] == ["contact"]
 
 
-@pytest.mark.parametrize("accept", ["application/json", GRJ])
-async def test_unauthenticated_requests_answer_a_null_data_result(client, accept):
-    # RequireAuthentication stops execution with `data: null` (a GraphQL response with data: 2xx).
-    response = await post(client, {"query": VIEWER}, accept=accept)
+async def test_unauthenticated_requests_answer_a_null_data_result_under_legacy_json(client):
+    # Refused before anything is parsed (api/authentication.py): a GraphQL-shaped answer, data null.
+    response = await post(client, {"query": VIEWER}, accept="application/json")
 
     assert response.status_code == 200
     assert response.json()["data"] is None
+    assert codes(response.json()) == ["UNAUTHENTICATED"]
+
+
+async def test_unauthenticated_requests_are_a_401_under_graphql_response_json(client):
+    # A request error (nothing executed): 4xx, no `data`, and the scheme to authenticate with.
+    response = await post(client, {"query": VIEWER}, accept=GRJ)
+
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.headers["content-type"].startswith(GRJ)
+    assert "data" not in response.json()
     assert codes(response.json()) == ["UNAUTHENTICATED"]

@@ -75,7 +75,7 @@ async def test_metrics_count_requests_by_operation_and_outcome_with_latency_hist
     async with http(app) as client:
         data_of(await gql(client, VIEWER, key=ws.admin_key))
         data_of(await gql(client, VIEWER, key=ws.agent_key))
-        await gql(client, VIEWER, key=None)  # UNAUTHENTICATED
+        await gql(client, VIEWER, key=None)  # UNAUTHENTICATED, refused before its document is read
         data_of(await gql(client, "{ viewer { user { id } } }", key=ws.admin_key))
 
         # when
@@ -83,7 +83,7 @@ async def test_metrics_count_requests_by_operation_and_outcome_with_latency_hist
 
     # then
     assert value(scraped, "rapport_graphql_requests_total", operation="Viewer", outcome="ok") == 2
-    assert value(scraped, "rapport_graphql_requests_total", operation="Viewer", outcome="UNAUTHENTICATED") == 1
+    assert value(scraped, "rapport_graphql_requests_total", operation="unknown", outcome="UNAUTHENTICATED") == 1
     assert value(scraped, "rapport_graphql_requests_total", operation="anonymous", outcome="ok") == 1
     histogram = "rapport_graphql_request_duration_seconds"
     assert value(scraped, f"{histogram}_count", operation="Viewer", outcome="ok") == 2

@@ -173,7 +173,7 @@ async def test_an_insane_request_id_is_replaced_by_a_fresh_one(broken_database, 
 
 @pytest.mark.parametrize("env", ["production", "development"])
 async def test_a_failure_before_execution_is_a_json_500_with_a_request_id(tmp_path, clock, models, caplog, env):
-    # given a user row the code cannot read (authentication fails in get_context, before execution)
+    # given a user row the code cannot read (authentication fails at the edge, before execution)
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'bad-keys.db'}")
     await upgrade(engine)
     ws = await WorkspaceFactory(engine, now=NOW).create()

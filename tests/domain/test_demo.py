@@ -47,7 +47,8 @@ from domain.models import (
     User,
     Workspace,
 )
-from domain.services.auth import authenticate
+from domain.clock import SystemClock
+from domain.services.auth import Authenticator
 from domain.text import fold, normalize_email, normalize_phone, search_text
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
@@ -126,12 +127,12 @@ async def test_loads_two_workspaces_with_a_key_for_each_role(demo: LoadedDemo):
     assert (main.slug, main.name, second.slug) == ("demo-main", "Andes Retail", "demo-second")
     per_workspace = select(Contact.workspace_id, func.count()).group_by(Contact.workspace_id)
     assert dict(await rows(demo.engine, per_workspace)) == {demo.main_id: CONTACTS, demo.second_id: SECOND_CONTACTS}
-    async with session_factory(demo.engine)() as session:
-        for workspace, workspace_id in ((main, demo.main_id), (second, demo.second_id)):
-            assert list(workspace.keys) == [Role.ADMIN, Role.OPERATOR, Role.AGENT]
-            for role, key in workspace.keys.items():
-                principal = await authenticate(session=session, key=key)
-                assert (principal.workspace_id, principal.role) == (workspace_id, role)
+    authenticator = Authenticator(session_factory(demo.engine), SystemClock(), cache_seconds=0)
+    for workspace, workspace_id in ((main, demo.main_id), (second, demo.second_id)):
+        assert list(workspace.keys) == [Role.ADMIN, Role.OPERATOR, Role.AGENT]
+        for role, key in workspace.keys.items():
+            principal = await authenticator.authenticate(key)
+            assert (principal.workspace_id, principal.role) == (workspace_id, role)
     agents = select(func.count()).where(User.workspace_id == demo.main_id, User.role == Role.AGENT)
     assert await scalar(demo.engine, agents) > 1
 
@@ -398,7 +399,7 @@ async def test_first_contact_of_the_main_workspace_is_fully_populated(demo: Load
 # -- idempotency and reset ----------------------------------------------------------------------
 
 
-async def test_loading_again_without_reset_only_mints_new_keys(demo: LoadedDemo):
+async def test_loading_again_without_reset_mints_new_keys_and_revokes_the_earlier_ones(demo: LoadedDemo):
     # given
     before = await scalar(demo.engine, select(func.count()).select_from(Contact))
     # when
@@ -411,8 +412,10 @@ async def test_loading_again_without_reset_only_mints_new_keys(demo: LoadedDemo)
     old_keys = {key for w in demo.workspaces for key in w.keys.values()}
     new_keys = {key for w in again for key in w.keys.values()}
     assert len(new_keys) == 6 and not old_keys & new_keys
-    async with session_factory(demo.engine)() as session:
-        assert all([await authenticate(session=session, key=key) for key in new_keys])
+    assert [w.revoked_keys for w in again] == [3, 3]
+    authenticator = Authenticator(session_factory(demo.engine), SystemClock(), cache_seconds=0)
+    assert all([await authenticator.authenticate(key) for key in new_keys])
+    assert not any([await authenticator.authenticate(key) for key in old_keys])
 
 
 @pytest.fixture(params=ENGINES)
