@@ -6,11 +6,15 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from api.cli_access import key_app, user_app, workspace_app
 from api.cli_model import model_app
 from domain.settings import get_settings
 
 app = typer.Typer(help="Rapport: contact-profile backend for omnichannel messaging.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+app.add_typer(workspace_app, name="workspace")
+app.add_typer(user_app, name="user")
+app.add_typer(key_app, name="key")
 console = Console()
 err_console = Console(stderr=True)
 

@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 from sqlalchemy import ColumnElement
 
+from api.access.types import ApiKey, AuditTrailEntry, User
 from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import parse_global_id, parse_typed_id
@@ -16,7 +17,6 @@ from api.types.catalog import (
     Group,
     Segment,
     Tag,
-    User,
     Viewer,
     Workspace,
 )
@@ -33,6 +33,7 @@ from api.types.support import NpsResponse, Ticket
 from domain import filters, models
 from domain.enums import JobKind
 from domain.errors import InvalidInput
+from domain.services import api_keys, audit
 from domain.services import catalog as catalog_service
 from domain.services import contacts as contacts_service
 from domain.services import jobs as jobs_service
@@ -136,6 +137,12 @@ class Query:
             if pk != ctx.caller.workspace_id:
                 return None
             return Workspace.from_row(await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller))
+        if type_name == "ApiKey":
+            key = await api_keys.visible_key(session=ctx.session, principal=ctx.caller, key_id=pk)
+            return None if key is None else ApiKey.from_listing(key, ctx.now)
+        if type_name == "AuditTrailEntry":
+            entry = await audit.visible_entry(session=ctx.session, principal=ctx.caller, entry_id=pk)
+            return None if entry is None else AuditTrailEntry.from_row(entry)
         if type_name in _JOB_NODES:
             kind, job_mapper = _JOB_NODES[type_name]
             job = await jobs_service.get_job(session=ctx.session, principal=ctx.caller, job_id=pk, kind=kind)
@@ -238,6 +245,3 @@ class Query:
     async def departments(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Department]:
         return await _catalog(info, models.Department, Department.from_row, first, after)
 
-    @strawberry.field(description="People of your workspace (for assignment pickers).")
-    async def users(self, info: Info, first: int = 25, after: str | None = None) -> Connection[User]:
-        return await _catalog(info, models.User, User.from_row, first, after)

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import strawberry
+from strawberry.tools import merge_types
 from strawberry.types.graphql import OperationType
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -15,13 +16,19 @@ from api.limits import QueryLimits
 from api.mutations import Mutation
 from api.query import Query
 from api.subscriptions import Subscription
-from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, User, Workspace
+from api.access.queries import AccessQueries
+from api.access.types import ApiKey, AuditTrailEntry, User
+from api.types.catalog import Company, ContactList, Department, Flow, Group, Segment, Tag, Workspace
 from api.types.contact import Contact
 from api.types.jobs import BulkJob, ImportJob
 from api.types.satisfaction import SatisfactionRescoreJob
 from api.types.profile import ActivityEvent, Item, Note
 from domain.db import database_unavailable
 from domain.errors import DomainError, ErrorCode
+
+
+# The Query root: the contact domain's fields (api/query.py) and access's (api/access/queries.py).
+QUERY = merge_types("Query", (Query, AccessQueries))
 
 
 class RequireAuthentication(SchemaExtension):
@@ -113,13 +120,13 @@ def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> 
         extensions += production_extensions()
     return RapportSchema(
         production=production,
-        query=Query,
+        query=QUERY,
         mutation=Mutation,
         subscription=Subscription,
         # Types reachable only through `node(id:)` must still be in the schema.
         types=[
             Contact, Company, Department, Tag, ContactList, Group, Segment, Flow, User, Workspace, Note, Item, ActivityEvent,
-            BulkJob, ImportJob, SatisfactionRescoreJob,
+            BulkJob, ImportJob, SatisfactionRescoreJob, ApiKey, AuditTrailEntry,
         ],
         extensions=extensions,
         config=StrawberryConfig(

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from domain.enums import Role
+from domain.errors import DomainError, ErrorCode
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,11 @@ _ALLOWED: dict[Role, frozenset[Action]] = {
 }
 
 
-class Forbidden(Exception):
+class Forbidden(DomainError):
+    """The caller's role may not do this (a userError in mutations, a coded error in queries)."""
+
+    code = ErrorCode.FORBIDDEN
+
     def __init__(self, role: Role, action: Action) -> None:
         super().__init__(f"the {role.value} role may not {action.value.lower().replace('_', ' ')}")
         self.role = role

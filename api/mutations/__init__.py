@@ -2,6 +2,11 @@
 
 from strawberry.tools import merge_types
 
+from api.access.api_key_create import ApiKeyCreateMutation
+from api.access.api_key_revoke import ApiKeyRevokeMutation
+from api.access.user_create import UserCreateMutation
+from api.access.user_deactivate import UserDeactivateMutation
+from api.access.user_set_role import UserSetRoleMutation
 from api.mutations.bulk import BulkMutations
 from api.mutations.catalog import CatalogMutations
 from api.mutations.contact import ContactMutations
@@ -14,6 +19,8 @@ from api.mutations.satisfaction import SatisfactionMutations
 MUTATION_AREAS: tuple[type, ...] = (
     ContactMutations, BulkMutations, CatalogMutations, ContactLinkMutations, IngestMutations, ImportMutations,
     SatisfactionMutations,
+    # Access (api/access/): one mutation per module.
+    UserCreateMutation, UserSetRoleMutation, UserDeactivateMutation, ApiKeyCreateMutation, ApiKeyRevokeMutation,
 )
 
 Mutation = merge_types("Mutation", MUTATION_AREAS)

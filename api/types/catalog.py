@@ -1,13 +1,13 @@
-"""Catalogue types: companies, departments, tags, lists, groups, segments, flows, users, workspaces."""
+"""Catalogue types: companies, departments, tags, lists, groups, segments, flows, workspaces (users: api/access)."""
 
 from datetime import datetime
 from typing import Any
 
 import strawberry
 
+from api.access.types import User
 from api.context import Info
 from api.ids import to_global_id
-from api.types.enums import Role
 from api.types.node import Node
 from domain import models
 
@@ -100,18 +100,6 @@ class Flow(Node):
     @classmethod
     def from_row(cls, row: models.Flow) -> "Flow":
         return cls(pk=row.id, id=to_global_id("Flow", row.id), name=row.name)
-
-
-@strawberry.type(description="A person who works in the workspace (agent, operator or admin).")
-class User(Node):
-    pk: strawberry.Private[int]
-    name: str
-    email: str
-    role: Role
-
-    @classmethod
-    def from_row(cls, row: models.User) -> "User":
-        return cls(pk=row.id, id=to_global_id("User", row.id), name=row.name, email=row.email, role=row.role)
 
 
 @strawberry.type(description="A tenant: everything a key can see belongs to its workspace.")

@@ -7,7 +7,8 @@ import strawberry
 
 from api.context import Info
 from api.ids import to_global_id
-from api.types.catalog import Group, User, maybe
+from api.access.types import User
+from api.types.catalog import Group, maybe
 from api.types.enums import Channel, CustomFieldType, MessageEventType, NpsCategory, SatisfactionLabel, SubscriptionStatus
 from api.types.node import Node
 from domain import satisfaction as satisfaction_rules

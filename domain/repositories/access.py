@@ -48,6 +48,10 @@ async def user_by_email(session: AsyncSession, *, workspace_id: int, email: str)
     return await session.scalar(select(User).where(User.workspace_id == workspace_id, User.email == email))
 
 
+async def users_of(session: AsyncSession, *, workspace_id: int) -> list[User]:
+    return list(await session.scalars(select(User).where(User.workspace_id == workspace_id).order_by(User.email)))
+
+
 async def user_for_update(session: AsyncSession, *, workspace_id: int, user_id: int) -> User | None:
     return await session.scalar(
         select(User).where(User.workspace_id == workspace_id, User.id == user_id).with_for_update()
@@ -133,19 +137,23 @@ async def keys_page(
         if not isinstance(last, int) or isinstance(last, bool) or not 0 < last < 2**63:
             raise InvalidCursor("the cursor is not one this API issued")
         where.append(ApiKey.id < last)
-    stmt = (
-        select(ApiKey, User.email.label("user_email"), User.role.label("user_role"), User.deactivated_at.label("user_deactivated_at"))
-        .join(User, User.id == ApiKey.user_id)
-        .where(*where)
-        .order_by(ApiKey.id.desc())
-        .limit(first + 1)
-    )
+    stmt = _key_listing().where(*where).order_by(ApiKey.id.desc()).limit(first + 1)
     rows = list((await session.execute(stmt)).all())
     kept = rows[:first]
     return Page(
         items=kept, cursors=[encode_cursor({"i": r.ApiKey.id}) for r in kept], has_next_page=len(rows) > first,
         total_count=total,
     )
+
+
+def _key_listing() -> Any:
+    return select(
+        ApiKey, User.email.label("user_email"), User.role.label("user_role"), User.deactivated_at.label("user_deactivated_at")
+    ).join(User, User.id == ApiKey.user_id)
+
+
+async def key_with_user(session: RequestSession, *, workspace_id: int, key_id: int) -> Any:
+    return (await session.execute(_key_listing().where(ApiKey.workspace_id == workspace_id, ApiKey.id == key_id))).first()
 
 
 async def credential_row(session: AsyncSession, key_hash: str) -> Any:

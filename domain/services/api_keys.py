@@ -11,7 +11,7 @@ from domain.db import RequestSession, write_transaction
 from domain.enums import AuditAction, AuditSource
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.models import ApiKey, User
-from domain.policies import Action, Principal, authorize
+from domain.policies import Action, Principal, authorize, is_allowed
 from domain.repositories import access as repo
 from domain.repositories.paging import InvalidCursor, Page
 from domain.services import audit
@@ -113,3 +113,10 @@ async def list_keys(
         )
     except InvalidCursor as exc:
         raise InvalidInput(str(exc), field="after") from exc
+
+
+async def visible_key(*, session: RequestSession, principal: Principal, key_id: int) -> Any:
+    """A key of the caller's workspace with its user (as `list_keys` rows), or None: not there, or not an ADMIN."""
+    if not is_allowed(principal, Action.ADMINISTER_ACCESS):
+        return None
+    return await repo.key_with_user(session, workspace_id=principal.workspace_id, key_id=key_id)

@@ -11,8 +11,9 @@ from domain.db import RequestSession
 from domain.enums import AuditAction, AuditSource
 from domain.errors import InvalidInput
 from domain.models import AuditEntry
-from domain.policies import Action, Principal, authorize
+from domain.policies import Action, Principal, authorize, is_allowed
 from domain.repositories import audit as audit_repo
+from domain.repositories import catalog as catalog_repo
 from domain.repositories.paging import InvalidCursor, Page
 from domain.services.contacts import validate_first
 
@@ -85,3 +86,11 @@ async def trail(
         )
     except InvalidCursor as exc:
         raise InvalidInput(str(exc), field="after") from exc
+
+
+async def visible_entry(*, session: RequestSession, principal: Principal, entry_id: int) -> AuditEntry | None:
+    """One entry of the caller's audit trail, or None: not there, or the caller is not its ADMIN."""
+    if not is_allowed(principal, Action.ADMINISTER_ACCESS):
+        return None
+    rows = await catalog_repo.get_many(session, AuditEntry, workspace_id=principal.workspace_id, ids=[entry_id])
+    return rows[0] if rows else None

@@ -57,6 +57,11 @@ async def user_by_email(session: AsyncSession, *, workspace: Workspace, email: s
     return user
 
 
+async def everyone(session: AsyncSession, *, workspace: Workspace) -> list[User]:
+    """The workspace's users, active and deactivated, by e-mail (the command line's listing)."""
+    return await repo.users_of(session, workspace_id=workspace.id)  # type: ignore[arg-type]
+
+
 async def create_user(
     *, session: AsyncSession, principal: Principal | None, workspace_id: int, email: str, name: str,
     role: Role | str, now: datetime,
