@@ -11,8 +11,6 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -20,23 +18,11 @@ import pytest_asyncio
 
 from api.app import create_app
 from domain.settings import Settings
+from tests.clocks import MovingClock
 from tests.conftest import NOW
 
 VIEWER = "query Viewer { viewer { user { role } } }"
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@dataclass
-class MovingClock:
-    """A clock tests move forward (FixedClock is frozen)."""
-
-    instant: datetime
-
-    def now(self) -> datetime:
-        return self.instant
-
-    def advance(self, seconds: float) -> None:
-        self.instant += timedelta(seconds=seconds)
 
 
 @asynccontextmanager
