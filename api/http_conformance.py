@@ -16,8 +16,8 @@ This mixin adds what the specification asks on top:
 - refusals (405, 406, 415, 400 for a malformed body) are JSON `{"errors": [...]}` without `data`
   (api/http_errors.py), and a JSON body that is not an object is a 400, not a crash.
 
-Authentication is not an HTTP-level refusal: RequireAuthentication (api/schema.py) answers a
-GraphQL response with `data: null` and UNAUTHENTICATED, hence 200 under both media types.
+Authentication happens before this view (api/authentication.py): a request without a valid key or
+token never reaches it.
 """
 
 from __future__ import annotations

@@ -177,7 +177,7 @@ class Query:
         ctx = info.context
         user = await ctx.loaders.user_by_id.load(ctx.caller.user_id)
         workspace = await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller)
-        return Viewer(user=User.from_row(user), workspace=Workspace.from_row(workspace))
+        return Viewer(user=User.from_row(user), workspace=Workspace.from_row(workspace), role=ctx.caller.role)
 
     @strawberry.field(description="The contacts module: filter, search (name, e-mail, phone; accents and case ignored), order.")
     async def contacts(

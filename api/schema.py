@@ -32,7 +32,7 @@ QUERY = merge_types("Query", (Query, AccessQueries))
 
 
 class RequireAuthentication(SchemaExtension):
-    """Refuse to execute anything for a request without a valid API key."""
+    """Never execute without a caller: api/authentication.py refuses such requests first; this is the backstop."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context

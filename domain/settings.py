@@ -87,7 +87,7 @@ class Settings(BaseSettings):
 
     # Access (domain/services/auth.py): how long a process trusts what it checked, and when keys say they were used.
     auth_cache_seconds: float = Field(
-        default=5, ge=0, le=30,
+        default=5, ge=0, le=10,
         description=(
             "How long a server process reuses a key's or token's successful check; a revoked or expired key, a"
             " deactivated user or a changed role takes effect in every other process within this time (at once in"

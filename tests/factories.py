@@ -33,7 +33,9 @@ class WorkspaceHandle:
 
     id: int
     name: str
+    slug: str = ""
     users: dict[Role, int] = field(default_factory=dict)
+    emails: dict[Role, str] = field(default_factory=dict)
     keys: dict[Role, str] = field(default_factory=dict)
 
     @property
@@ -63,7 +65,7 @@ class WorkspaceFactory:
             ws = models.Workspace(name=name, slug=f"ws-{n}-{id(self)}", created_at=self.now)
             session.add(ws)
             await session.flush()
-            handle = WorkspaceHandle(id=ws.id, name=name)
+            handle = WorkspaceHandle(id=ws.id, name=name, slug=ws.slug)
             for role in Role:
                 user = models.User(
                     workspace_id=ws.id,
@@ -75,6 +77,7 @@ class WorkspaceFactory:
                 session.add(user)
                 await session.flush()
                 handle.users[role] = user.id
+                handle.emails[role] = user.email
                 handle.keys[role] = await mint_key(session=session, user=user, now=self.now)
         return handle
 

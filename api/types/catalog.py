@@ -8,6 +8,7 @@ import strawberry
 from api.access.types import User
 from api.context import Info
 from api.ids import to_global_id
+from api.types.enums import Role
 from api.types.node import Node
 from domain import models
 
@@ -117,6 +118,9 @@ class Workspace(Node):
 class Viewer:
     user: User
     workspace: Workspace
+    role: Role = strawberry.field(
+        description="The role this request acts with: the user's, or lower when a token's `role` claim lowers it."
+    )
 
 
 def maybe(mapper: Any, row: Any) -> Any:

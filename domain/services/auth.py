@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock, elapsed_seconds
@@ -136,8 +137,7 @@ class Authenticator:
             if row.deactivated_at is not None:
                 return self._refused(f"user {row.user_id} is deactivated")
             if row.last_used_at is None or row.last_used_at <= now - self._last_used_every:
-                await repo.record_last_used(session, used={row.key_id: now}, every=self._last_used_every)
-                await session.commit()
+                await self._record_use(session, row.key_id, now)
         principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role)
         return _Checked(principal, row.key_id, row.expires_at, self._seconds())
 
@@ -156,6 +156,15 @@ class Authenticator:
             return self._refused(f"token: user {row.user_id} is deactivated")
         principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=lower_role(row.role, claims.role))
         return _Checked(principal, None, claims.expires_at, self._seconds())
+
+    async def _record_use(self, session: AsyncSession, key_id: int, now: datetime) -> None:
+        """Best effort: a key whose last use cannot be written now (a busy database) still authenticates."""
+        try:
+            await repo.record_last_used(session, used={key_id: now}, every=self._last_used_every)
+            await session.commit()
+        except SQLAlchemyError as exc:
+            await session.rollback()
+            log.warning("cannot record the last use of API key %s: %s", key_id, type(exc).__name__)
 
     @staticmethod
     def _refused(reason: str) -> None:

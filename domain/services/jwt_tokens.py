@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import jwt
-from jwt import PyJWKClient
+from jwt import PyJWKClient, PyJWKSet
 from jwt.exceptions import PyJWKClientConnectionError, PyJWKClientError, PyJWKSetError
 
 from domain.enums import Role
@@ -82,10 +82,9 @@ class JwksClient(PyJWKClient):
                 payload = super().fetch_data()
             else:
                 payload = self._as_jwk_set_payload(json.loads(self._path.read_text(encoding="utf-8")))
-                if self.jwk_set_cache is not None:
-                    self.jwk_set_cache.put(payload)
                 self._last_successful_fetch = time.monotonic()
-        except (PyJWKClientError, OSError, ValueError) as exc:
+            PyJWKSet.from_dict(payload)  # a set with no usable key is a failed fetch, not a new truth
+        except (PyJWKClientError, PyJWKSetError, OSError, ValueError) as exc:
             self._failed_at = time.monotonic()
             log.warning("jwks fetch failed: %s", type(exc).__name__)
             return self._stale_or_raise(type(exc).__name__)

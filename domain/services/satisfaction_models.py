@@ -54,7 +54,7 @@ class PredictTurn:
     text: str
 
 
-async def serving_chain(session: AsyncSession, *, models: ModelServer, workspace_id: int) -> list[str]:
+async def serving_chain(session: AsyncSession | RequestSession, *, models: ModelServer, workspace_id: int) -> list[str]:
     own, everywhere = await repo.active_versions(session, workspace_id=workspace_id)
     chain: list[str] = []
     for spec in (own, everywhere, models.default_spec):
@@ -63,7 +63,7 @@ async def serving_chain(session: AsyncSession, *, models: ModelServer, workspace
     return chain
 
 
-async def serving_model(session: AsyncSession, *, models: ModelServer, workspace_id: int) -> tuple[str, SatisfactionModel]:
+async def serving_model(session: AsyncSession | RequestSession, *, models: ModelServer, workspace_id: int) -> tuple[str, SatisfactionModel]:
     """(spec, model) that scores for the workspace now; SERVICE_UNAVAILABLE when none can load."""
     problems = []
     for spec in await serving_chain(session, models=models, workspace_id=workspace_id):
@@ -93,7 +93,8 @@ async def list_models(*, session: RequestSession, models: ModelServer, principal
     """
     authorize(principal, Action.READ)
     try:
-        _, model = await serving_model(session.raw, models=models, workspace_id=principal.workspace_id)
+        # Through the request's session, not .raw: other resolvers of the request share it (domain/db.py).
+        _, model = await serving_model(session, models=models, workspace_id=principal.workspace_id)
         active: str | None = model.version
     except ServiceUnavailable:
         active = None
@@ -174,7 +175,7 @@ async def predict(
     """Classify turns with the model serving the caller's workspace; nothing is stored."""
     authorize(principal, Action.READ)
     conversation = _turns(turns)
-    _, model = await serving_model(session.raw, models=models, workspace_id=principal.workspace_id)
+    _, model = await serving_model(session, models=models, workspace_id=principal.workspace_id)
     scored = await _score(model, [conversation])
     assert scored[0] is not None, "a conversation with a customer turn is scored"
     return scored[0]

@@ -33,7 +33,7 @@ TRAIL = """query Trail($first: Int, $after: String, $actions: [AuditAction!]) {
   auditTrail(first: $first, after: $after, actions: $actions) {
     pageInfo { hasNextPage endCursor }
     edges { node { id at action source contactId subjectId actor { id email } changes { field oldValue newValue } } } } }"""
-VIEWER = "query Viewer { viewer { user { id email role } workspace { id name } } }"
+VIEWER = "query Viewer { viewer { role user { id email role } workspace { id name } } }"
 
 
 async def act(client: httpx.AsyncClient, operation: str, variables: dict[str, Any], *, key: str) -> dict[str, Any]:
@@ -53,7 +53,7 @@ async def viewer_role(client: httpx.AsyncClient, key: str) -> str | None:
     if result.get("errors"):
         assert [e["extensions"]["code"] for e in result["errors"]] == ["UNAUTHENTICATED"], result["errors"]
         return None
-    return result["data"]["viewer"]["user"]["role"]
+    return result["data"]["viewer"]["role"]
 
 
 async def trail(client: httpx.AsyncClient, *, key: str, actions: list[str] | None = None) -> list[dict[str, Any]]:

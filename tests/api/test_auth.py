@@ -53,3 +53,36 @@ async def test_revoked_key_is_refused(client, workspaces, engine):
 
     # then
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ viewer { user { id } ",  # does not parse
+        "{ nosuchfield }",  # does not validate
+        "{ " + "viewer { user { id } } " * 3000 + "}",  # over the token limit, and costly to validate
+    ],
+    ids=["unparsable", "invalid", "huge"],
+)
+async def test_an_unauthenticated_request_is_refused_before_its_document_is_read(client, engine, query):
+    from tests.sql_counter import counted_statements
+
+    # when
+    with counted_statements(engine) as statements:
+        response = await client.post("/graphql", json={"query": query}, headers={"Authorization": "Bearer rpk_invented"})
+
+    # then only the key lookup ran: no parse or validation error, no cost measured, no other SQL
+    body = response.json()
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
+    assert "extensions" not in body
+    assert len(statements) == 1 and "api_key" in statements[0]
+
+
+async def test_without_any_key_no_sql_runs(client, engine):
+    from tests.sql_counter import counted_statements
+
+    with counted_statements(engine) as statements:
+        response = await client.post("/graphql", json={"query": VIEWER})
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert statements == []
