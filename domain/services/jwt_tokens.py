@@ -164,10 +164,12 @@ def _claims(claims: dict[str, Any]) -> TokenClaims:
         raise TokenRefused("sub is not an e-mail")
     if not isinstance(slug, str) or not slug or len(slug) > 100:
         raise TokenRefused("missing claim workspace")
-    if role is not None and role not in Role.__members__:
+    if role is not None and (not isinstance(role, str) or role not in Role.__members__):
         raise TokenRefused("unknown role claim")
-    exp = claims["exp"]
+    try:
+        expires_at = datetime.fromtimestamp(float(claims["exp"]), UTC)
+    except (OverflowError, OSError, ValueError):  # valid (PyJWT checked it) but past what a datetime holds
+        expires_at = datetime.max.replace(tzinfo=UTC)
     return TokenClaims(
-        workspace_slug=slug, email=email.strip().lower(), role=Role(role) if role else None,
-        expires_at=datetime.fromtimestamp(float(exp), UTC),
+        workspace_slug=slug, email=email.strip().lower(), role=Role(role) if role else None, expires_at=expires_at
     )

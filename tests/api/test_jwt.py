@@ -217,3 +217,25 @@ def test_unsafe_or_incomplete_jwt_settings_are_refused_at_startup(settings):
 
 def _global_user(ws, role: Role) -> str:
     return to_global_id("User", ws.users[role])
+
+
+@pytest.mark.parametrize("claims", [
+    {"exp": 10**20}, {"exp": "tomorrow"}, {"iat": "yesterday"}, {"sub": 42}, {"workspace": ["a", "b"]}, {"role": ["ADMIN"]},
+    {"nbf": 10**20},
+], ids=["huge exp", "text exp", "text iat", "numeric sub", "list workspace", "list role", "huge nbf"])
+async def test_odd_claims_never_fail_the_server(engine, clock, models, workspaces, provider, claims):
+    # given a correctly signed token whose claims are of the wrong type or size
+    ws = await workspaces.create()
+    base = {"iss": ISSUER, "aud": AUDIENCE, "sub": ws.emails[Role.ADMIN], "workspace": ws.slug, "exp": 4102444800}
+    bearer = jwt.encode({**base, **claims}, RSA.private, algorithm="RS256", headers={"kid": RSA.kid})
+
+    async with app_with_jwks(engine, clock, models, provider.url) as http:
+        response = await http.post("/graphql", json={"query": "{ viewer { role } }"}, headers={"Authorization": f"Bearer {bearer}"})
+
+    # then it is a valid token (a far exp) or a refused one, never a server error
+    assert response.status_code == 200
+    body = response.json()
+    if claims == {"exp": 10**20}:
+        assert body["data"]["viewer"]["role"] == "ADMIN"
+    else:
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["UNAUTHENTICATED"]
