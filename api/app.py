@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import functools
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,7 +23,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from strawberry.schema.base import BaseSchema
 
 from api import graphiql, observability
-from api.authentication import PRINCIPAL_STATE, bearer_credential
+from api.authentication import IDENTITY_STATE, PRINCIPAL_STATE, bearer_credential
 from api.context import Context
 from api.guards import GuardedGraphQL
 from api.http_conformance import GraphQLOverHTTP
@@ -111,10 +112,11 @@ class RapportGraphQL(GraphQLOverHTTP, observability.ObservedGraphQL, GraphQL[Con
         session: RequestSession = request.state.session
         request.state.operation_lock = asyncio.Lock()
         # Authenticated before GraphQL ran (api/authentication.py); None only for the GraphiQL page itself.
-        principal: Principal | None = request.scope.get("state", {}).get(PRINCIPAL_STATE)
+        state = request.scope.get("state", {})
+        principal: Principal | None = state.get(PRINCIPAL_STATE)
         context = Context(
             request=request, response=response, session=session, clock=self._clock, principal=principal,
-            models=self._models, authenticator=self._authenticator,
+            models=self._models, authenticator=self._authenticator, identity=state.get(IDENTITY_STATE),
         )
         if principal is not None:
             context.loaders = Loaders(session=session, principal=principal, now=context.now)
@@ -252,6 +254,10 @@ def create_app(
         await _warm(models)
         if runner is not None:
             runner.start()
+        # What startup built (schema, models, mappers) lives as long as the process: out of the collector's
+        # sight, a full collection no longer walks it (measured: 130-280 ms pauses every few seconds before).
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -30,6 +30,7 @@ from domain.services.jwt_tokens import SigningKeysUnavailable
 log = logging.getLogger("api.errors")
 
 PRINCIPAL_STATE = "principal"
+IDENTITY_STATE = "identity"  # the caller's user and workspace rows, read with the credential
 UNAUTHENTICATED_MESSAGE = (
     "a valid API key or token is required: send the header `Authorization: Bearer <key or token>`"
 )
@@ -77,7 +78,7 @@ class AuthenticationStep:
         credential = bearer_credential(_header(scope, b"authorization"))
         unavailable = {"Retry-After": "5"}
         try:
-            principal = await self.authenticator.authenticate(credential)
+            identified = await self.authenticator.identify(credential)
         except SigningKeysUnavailable:
             await _refuse(scope, receive, send, 503, IDENTITY_PROVIDER_DOWN, ErrorCode.SERVICE_UNAVAILABLE, unavailable)
             return
@@ -90,11 +91,12 @@ class AuthenticationStep:
             await _refuse(scope, receive, send, 500, INTERNAL_ERROR_MESSAGE, ErrorCode.INTERNAL_SERVER_ERROR, {},
                           extensions={"requestId": request_id})
             return
-        if principal is None:
+        if identified is None:
             await _unauthenticated(scope, receive, send)
             return
         note_authenticated(scope)
-        scope.setdefault("state", {})[PRINCIPAL_STATE] = principal
+        state = scope.setdefault("state", {})
+        state[PRINCIPAL_STATE], state[IDENTITY_STATE] = identified
         await self.app(scope, receive, send)
 
 

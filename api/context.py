@@ -26,6 +26,7 @@ class Context:
     sessions: Any = None  # the app's session factory (WebSocket contexts)
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws `connection_init` payload
     authenticator: Any = None  # domain.services.auth.Authenticator: access changes make it forget at once
+    identity: Any = None  # domain.services.auth.Identity: the caller's user and workspace, read when authenticating
     # "Now" is read once per request, so every field of one response agrees on it.
     now: datetime = field(init=False)
 

@@ -172,11 +172,14 @@ class Query:
         listed = await satisfaction_models.list_models(session=ctx.session, models=ctx.models, principal=ctx.caller)
         return [SatisfactionModelVersion.from_listing(m) for m in listed]
 
-    @strawberry.field(description="The caller: the key's user and workspace.")
+    @strawberry.field(description="The caller: the key's (or token's) user and workspace.")
     async def viewer(self, info: Info) -> Viewer:
         ctx = info.context
-        user = await ctx.loaders.user_by_id.load(ctx.caller.user_id)
-        workspace = await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller)
+        if ctx.identity is not None:  # read with the credential (as fresh as its check): no statement here
+            user, workspace = ctx.identity.user, ctx.identity.workspace
+        else:
+            user = await ctx.loaders.user_by_id.load(ctx.caller.user_id)
+            workspace = await catalog_service.viewer_workspace(session=ctx.session, principal=ctx.caller)
         return Viewer(user=User.from_row(user), workspace=Workspace.from_row(workspace), role=ctx.caller.role)
 
     @strawberry.field(description="The contacts module: filter, search (name, e-mail, phone; accents and case ignored), order.")

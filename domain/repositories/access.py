@@ -157,22 +157,25 @@ async def key_with_user(session: RequestSession, *, workspace_id: int, key_id: i
 
 
 async def credential_row(session: AsyncSession, key_hash: str) -> Any:
-    """What authentication needs to know of a presented API key, in one statement (None: no such key)."""
+    """What authentication needs to know of a presented API key, in one statement (None: no such key).
+
+    The user and workspace rows come along: the request's `viewer` is answered from them.
+    """
     result = await session.execute(
         select(
-            ApiKey.id.label("key_id"), ApiKey.revoked_at, ApiKey.expires_at, ApiKey.last_used_at,
-            User.id.label("user_id"), User.workspace_id, User.role, User.deactivated_at,
+            ApiKey.id.label("key_id"), ApiKey.revoked_at, ApiKey.expires_at, ApiKey.last_used_at, User, Workspace
         )
         .join(User, User.id == ApiKey.user_id)
+        .join(Workspace, Workspace.id == User.workspace_id)
         .where(ApiKey.key_hash == key_hash)
     )
     return result.first()
 
 
 async def token_user_row(session: AsyncSession, *, slug: str, email: str) -> Any:
-    """The user a token names: e-mail within the workspace of that slug (None: no such user)."""
+    """The user a token names, with its workspace: e-mail within the workspace of that slug (None: no such user)."""
     result = await session.execute(
-        select(User.id.label("user_id"), User.workspace_id, User.role, User.deactivated_at)
+        select(User, Workspace)
         .join(Workspace, Workspace.id == User.workspace_id)
         .where(Workspace.slug == slug, User.email == email)
     )

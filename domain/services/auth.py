@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.clock import Clock, elapsed_seconds
 from domain.enums import Role
-from domain.models import ApiKey, User
+from domain.models import ApiKey, User, Workspace
 from domain.policies import Principal
 from domain.repositories import access as repo
 from domain.services.jwt_tokens import JwtVerifier, TokenRefused, looks_like_jwt
@@ -72,10 +72,18 @@ def lower_role(user_role: Role, claimed: Role | None) -> Role:
     return claimed
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The caller's user and workspace as read when its credential was checked (as fresh as that check)."""
+
+    user: User
+    workspace: Workspace
+
+
 @dataclass
 class _Checked:
     principal: Principal
-    key_id: int | None
+    identity: Identity
     expires_at: datetime | None
     checked_at: float
 
@@ -99,6 +107,15 @@ class Authenticator:
 
         `fresh` skips the process's cache (an open WebSocket re-checking its credential).
         """
+        checked = await self.check(credential, fresh=fresh)
+        return None if checked is None else checked.principal
+
+    async def identify(self, credential: str | None) -> tuple[Principal, Identity] | None:
+        """The principal and identity (user and workspace rows) behind a key or token, or None."""
+        checked = await self.check(credential)
+        return None if checked is None else (checked.principal, checked.identity)
+
+    async def check(self, credential: str | None, *, fresh: bool = False) -> "_Checked | None":
         if not credential:
             return None
         if len(credential) > MAX_CREDENTIAL_LENGTH:
@@ -109,7 +126,7 @@ class Authenticator:
         if checked is not None and self._seconds() - checked.checked_at < self.cache_seconds:
             if checked.expires_at is None or now < checked.expires_at:
                 self._cache.move_to_end(digest)
-                return checked.principal
+                return checked
         self._cache.pop(digest, None)
         if credential.startswith(KEY_PREFIX):
             checked = await self._check_key(digest, now)
@@ -123,7 +140,7 @@ class Authenticator:
             self._cache[digest] = checked
             while len(self._cache) > MAX_CACHED:
                 self._cache.popitem(last=False)
-        return checked.principal
+        return checked
 
     async def _check_key(self, digest: str, now: datetime) -> _Checked | None:
         async with self._sessions() as session:
@@ -134,12 +151,14 @@ class Authenticator:
                 return self._refused(f"API key {row.key_id} is revoked")
             if row.expires_at is not None and row.expires_at <= now:
                 return self._refused(f"API key {row.key_id} has expired")
-            if row.deactivated_at is not None:
-                return self._refused(f"user {row.user_id} is deactivated")
+            user: User = row.User
+            if user.deactivated_at is not None:
+                return self._refused(f"user {user.id} is deactivated")
+            session.expunge_all()  # the rows outlive the session, whatever happens to its transaction
             if row.last_used_at is None or row.last_used_at <= now - self._last_used_every:
                 await self._record_use(session, row.key_id, now)
-        principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=row.role)
-        return _Checked(principal, row.key_id, row.expires_at, self._seconds())
+        principal = Principal(workspace_id=user.workspace_id, user_id=user.id, role=user.role)  # type: ignore[arg-type]
+        return _Checked(principal, Identity(user, row.Workspace), row.expires_at, self._seconds())
 
     async def _check_token(self, token: str, now: datetime) -> _Checked | None:
         assert self._jwt is not None
@@ -152,10 +171,12 @@ class Authenticator:
             row = await repo.token_user_row(session, slug=claims.workspace_slug, email=claims.email)
         if row is None:
             return self._refused("token: no such user in that workspace")
-        if row.deactivated_at is not None:
-            return self._refused(f"token: user {row.user_id} is deactivated")
-        principal = Principal(workspace_id=row.workspace_id, user_id=row.user_id, role=lower_role(row.role, claims.role))
-        return _Checked(principal, None, claims.expires_at, self._seconds())
+        user: User = row.User
+        if user.deactivated_at is not None:
+            return self._refused(f"token: user {user.id} is deactivated")
+        role = lower_role(user.role, claims.role)
+        principal = Principal(workspace_id=user.workspace_id, user_id=user.id, role=role)  # type: ignore[arg-type]
+        return _Checked(principal, Identity(user, row.Workspace), claims.expires_at, self._seconds())
 
     async def _record_use(self, session: AsyncSession, key_id: int, now: datetime) -> None:
         """Best effort: a key whose last use cannot be written now (a busy database) still authenticates."""
