@@ -64,6 +64,7 @@ from graphql import (
 from strawberry.schema.schema import validate_document
 from strawberry.extensions import SchemaExtension
 
+from api.selections import count_selections
 from domain.errors import ErrorCode
 from domain.repositories.paging import MAX_PAGE_SIZE
 from domain.settings import Settings, get_settings
@@ -80,6 +81,8 @@ class Limits:
     max_aliases: int
     max_cost: int
     max_page_size: int = MAX_PAGE_SIZE
+    max_selections: int = 1000
+    max_repeated_selections: int = 10
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
@@ -88,6 +91,8 @@ class Limits:
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_cost=settings.max_query_cost,
+            max_selections=settings.max_selections,
+            max_repeated_selections=settings.max_repeated_selections,
         )
 
 
@@ -156,7 +161,9 @@ class QueryLimits(SchemaExtension):
     def _limit_errors(self, schema: GraphQLSchema, document: DocumentNode) -> list[GraphQLError]:
         assert self.limits is not None
         ec = self.execution_context
-        errors: list[GraphQLError] = []
+        errors: list[GraphQLError] = _selection_errors(document, self.limits)
+        if errors:
+            return errors  # measuring the rest could cost what the limit is there to prevent
         variables = ec.variables if isinstance(ec.variables, Mapping) else {}
         measure = _Measure(schema, document.definitions, self.limits, variables, errors.append)
         measure.check_document(ec.operation_name)
@@ -171,6 +178,23 @@ class QueryLimits(SchemaExtension):
             visit(document, nul_strings)
             errors.extend(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, node) for node in nul_strings.found)
         return errors
+
+
+def _selection_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
+    """The bounds that keep graphql-core's quadratic overlap check short (api/selections.py)."""
+    counted = count_selections(document.definitions)
+    errors = []
+    if counted.total > limits.max_selections:
+        errors.append(_coded(
+            f"the document selects {counted.total} fields (fragments counted where they are spread); the limit is"
+            f" {limits.max_selections}", ErrorCode.QUERY_TOO_COMPLEX, limit=limits.max_selections,
+        ))
+    if counted.most_repeated > limits.max_repeated_selections:
+        errors.append(_coded(
+            f"`{counted.repeated_path[:200]}` is selected {counted.most_repeated} times in one operation; the limit"
+            f" is {limits.max_repeated_selections}", ErrorCode.QUERY_TOO_COMPLEX, limit=limits.max_repeated_selections,
+        ))
+    return errors
 
 
 # Parsed documents of the texts clients send again and again (the parse options, max_tokens, are part of

@@ -39,6 +39,14 @@ class Settings(BaseSettings):
     max_tokens: int = Field(
         default=5000, ge=1, description="Most tokens in one document, comments included (QUERY_TOO_COMPLEX)."
     )
+    max_selections: int = Field(
+        default=1000, ge=1,
+        description="Most field selections in one document, fragments counted at every spread (QUERY_TOO_COMPLEX).",
+    )
+    max_repeated_selections: int = Field(
+        default=10, ge=1,
+        description="Most fields one operation may select under the same response path (QUERY_TOO_COMPLEX).",
+    )
     max_query_cost: int = Field(
         default=50_000, ge=1,
         description="Most nodes an operation may request, first/last multiplied through nested connections (QUERY_TOO_COSTLY).",

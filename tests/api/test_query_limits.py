@@ -81,6 +81,8 @@ async def test_every_contract_operation_passes_half_the_default_limits(limited_a
         max_aliases=DEFAULTS.max_aliases // 2,
         max_tokens=DEFAULTS.max_tokens // 2,
         max_query_cost=DEFAULTS.max_query_cost // 2,
+        max_selections=DEFAULTS.max_selections // 2,
+        max_repeated_selections=DEFAULTS.max_repeated_selections // 2,
     )
 
     # when the whole contract document is sent, unchanged, as clients send it
@@ -207,7 +209,7 @@ async def test_too_many_aliases_is_refused(client, workspaces):
 
 
 async def test_fragments_spread_many_times_are_measured_once(client, workspaces):
-    # given 40 fragments each spreading the next one twice: 2^40 aliases, which a walk that
+    # given 40 fragments each spreading the next one twice: 2^41 field selections, which a walk that
     # re-enters every spread would never finish counting
     ws = await workspaces.create()
     levels = 40
@@ -218,8 +220,65 @@ async def test_fragments_spread_many_times_are_measured_once(client, workspaces)
     result = await gql(client, query, key=ws.agent_key)
 
     # then
-    assert (result.get("data"), codes(result)) == (None, ["QUERY_TOO_COMPLEX"])
-    assert result["errors"][0]["message"].startswith(f"the document uses {2 ** levels} aliases")
+    assert (result.get("data"), set(codes(result))) == (None, {"QUERY_TOO_COMPLEX"})
+    assert result["errors"][0]["message"].startswith(f"the document selects {2 ** (levels + 1)} fields")
+
+
+# -- field selections: bounded before graphql-core's quadratic overlap check ----------------------------
+
+SELECTIONS_CASES = {
+    # the hostile review's document: 900 sibling selections of one field (seconds of validation unbounded)
+    "900 siblings": ("{" + " viewer { __typename }" * 900 + "}", "`viewer` is selected 900 times"),
+    # nested repetition multiplies: 6 x 6 = 36 fields merge under one path
+    "nested repeats": (
+        "{" + (" contacts(first: 1) { edges { node {" + " notes(first: 1) { totalCount }" * 6 + " } } }") * 6 + "}",
+        "`contacts.edges.node.notes` is selected 36 times",
+    ),
+    # a fragment of 40 fields spread under 30 parents: 1,200 selections, no path repeated
+    "spread fragment": (
+        "{ contacts(first: 1) { edges { node { id } } } "
+        + " ".join(f"n{i}: node(id: \"Q29udGFjdDox\") {{ ...Wide }}" for i in range(30))
+        + " } fragment Wide on Contact { " + " ".join(["id name email phone status"] * 8) + " }",
+        "the document selects",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(SELECTIONS_CASES))
+async def test_too_many_or_too_repeated_selections_are_refused_before_validation(client, engine, workspaces, case):
+    # given
+    ws = await workspaces.create()
+    query, message = SELECTIONS_CASES[case]
+
+    # when
+    with counted_statements(engine) as statements:
+        result = await gql(client, query, key=ws.agent_key)
+
+    # then refused with its reason, and nothing ran beyond authenticating the key
+    assert result.get("data") is None
+    assert codes(result) and set(codes(result)) == {"QUERY_TOO_COMPLEX"}
+    assert any(e["message"].startswith(message) or message in e["message"] for e in result["errors"]), result["errors"]
+    assert all("api_key" in s for s in statements)
+
+
+async def test_selections_at_the_limits_pass(limited_app, workspaces):
+    # given limits of 40 selections with 4 repeats of a path, and a document exactly at both
+    ws = await workspaces.create()
+    client = await limited_app(max_selections=40, max_repeated_selections=4)
+    query = "{" + " viewer { user { id name } workspace { id name } }" * 4 + (
+        " contacts(first: 1) { edges { node { id name email phone status language lastActivityAt contactSince origin } } } }"
+    )
+
+    # when
+    async with client:
+        at_limit = await gql(client, query, key=ws.agent_key)
+        over = await gql(client, query.replace("origin }", "origin discardReason }"), key=ws.agent_key)
+        repeated = await gql(client, "{ viewer { role } " + query[1:], key=ws.agent_key)
+
+    # then
+    assert "errors" not in at_limit, at_limit["errors"]
+    assert codes(over) == ["QUERY_TOO_COMPLEX"] and "selects 41 fields" in over["errors"][0]["message"]
+    assert "QUERY_TOO_COMPLEX" in codes(repeated) and any("`viewer` is selected 5 times" in e["message"] for e in repeated["errors"])
 
 
 # -- first / last: BAD_USER_INPUT before any SQL ------------------------------------------------------
