@@ -86,8 +86,8 @@ class BodyLimitMiddleware:
             return False
         try:
             operations = json.loads(body)
-        except ValueError:
-            return True  # not JSON after all: the GraphQL app answers 400 for the malformed body
+        except (ValueError, RecursionError):
+            return True  # not JSON, or absurdly nested: the GraphQL app answers 400 for the malformed body
         if not isinstance(operations, list):
             return True
         if not operations:

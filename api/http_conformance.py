@@ -28,6 +28,7 @@ from typing import Any
 
 from cross_web import HTTPException
 from graphql import GraphQLError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -40,6 +41,7 @@ from strawberry.schema.exceptions import (
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
+from api import request_json
 from api.http_errors import graphql_error_response
 from api.production import (
     INTERNAL_ERROR_MESSAGE,
@@ -177,6 +179,10 @@ class GraphQLOverHTTP:
             return self._refusal(exc.status_code, exc.reason, exc.headers)
         except HTTPException as exc:
             return self._refusal(exc.status_code, exc.reason, {"Allow": "GET, POST"} if exc.status_code == 405 else {})
+        except StarletteHTTPException as exc:
+            # Starlette's form parser refuses a malformed or oversized upload this way (no boundary, a part
+            # over 1 MiB, more than 1,000 fields or files, a header too large): the client's mistake.
+            return self._refusal(400 if exc.status_code >= 500 else exc.status_code, str(exc.detail)[:300], {})
         except Exception:
             request_id = current_request_id()
             log.exception(
@@ -207,6 +213,13 @@ class GraphQLOverHTTP:
         sub_response: Response = await super().get_sub_response(request)  # type: ignore[misc]
         request.state.graphql_sub_response = sub_response
         return sub_response
+
+    def decode_json(self, data: str | bytes) -> object:
+        """Every JSON the client sends (body, upload parts, GET parameters): bounded and well-formed (api/request_json.py)."""
+        try:
+            return request_json.decode(data)
+        except request_json.BadJson as exc:
+            raise HTTPException(400, str(exc)) from None
 
     async def parse_http_body(self, request: Any) -> Any:
         try:
