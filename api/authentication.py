@@ -16,11 +16,10 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.errors import DATABASE_UNAVAILABLE_MESSAGE
+from api.errors import DATABASE_UNAVAILABLE_MESSAGE, INTERNAL_ERROR_MESSAGE
 from api.http_conformance import GRAPHQL_RESPONSE_JSON, negotiate
 from api.http_errors import graphql_error_response
 from api.observability import current_request_id, note_refusal
-from api.production import INTERNAL_ERROR_MESSAGE
 from api.ratelimit import note_authenticated
 from domain.db import database_unavailable
 from domain.errors import ErrorCode

@@ -43,14 +43,8 @@ from strawberry.types.execution import PreExecutionError
 
 from api import request_json
 from api.http_errors import graphql_error_response
-from api.production import (
-    INTERNAL_ERROR_MESSAGE,
-    REQUEST_ID_HEADER,
-    bind_request_id,
-    current_request_id,
-    request_id_from_header,
-    unbind_request_id,
-)
+from api.errors import INTERNAL_ERROR_MESSAGE
+from api.observability import current_request_id
 from domain.errors import ErrorCode
 
 log = logging.getLogger("api.errors")
@@ -149,16 +143,11 @@ class GraphQLOverHTTP:
             await super().__call__(scope, receive, send)  # type: ignore[misc]
             return
         request = Request(scope, receive)
-        request_token = None
-        if current_request_id() is None:
-            request_token = bind_request_id(request_id_from_header(request.headers.get(REQUEST_ID_HEADER)))
         media_token = _media_type.set(LEGACY_JSON)
         try:
             response = await self._respond(request)
         finally:
             _media_type.reset(media_token)
-            if request_token is not None:
-                unbind_request_id(request_token)
         await response(scope, receive, send)
 
     async def _respond(self, request: Request) -> Response:

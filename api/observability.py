@@ -116,13 +116,50 @@ class JsonFormatter(logging.Formatter):
         for key, value in vars(record).items():
             if key not in _RECORD_ATTRIBUTES and key not in entry:
                 entry[key] = value
-        if record.exc_info:
-            entry["exception"] = "".join(traceback.format_exception(*record.exc_info)).rstrip()
-        elif record.exc_text:
-            entry["exception"] = record.exc_text
-        if record.stack_info:
-            entry["stack"] = record.stack_info
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exception"] = safe_traceback(record.exc_info[1])
         return json.dumps(entry, default=str, ensure_ascii=False)
+
+
+def safe_traceback(exc: BaseException) -> str:
+    """An exception for the log: its classes (with causes) and where they were raised, never their messages.
+
+    Messages may hold SQL and its parameters (SQLAlchemy's), personal data or file paths; the class,
+    the frames (paths relative to the project or site-packages) and the request id locate a fault.
+    """
+    parts: list[str] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(parts) < 5:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)[-8:]
+        where = " < ".join(f"{_short_path(f.filename)}:{f.lineno} in {f.name}" for f in reversed(frames))
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__}" + (f" at {where}" if where else ""))
+        current = current.__cause__ or current.__context__
+    return " | caused by ".join(parts)
+
+
+def _short_path(filename: str) -> str:
+    for marker in ("site-packages/", "/api/", "/domain/", "/ml/", "/lib/python3"):
+        if marker in filename:
+            head = marker.strip("/") + "/" if marker in ("/api/", "/domain/", "/ml/") else ""
+            return head + filename.split(marker, 1)[1]
+    return filename.rsplit("/", 1)[-1]
+
+
+class WithoutQueryStrings(logging.Filter):
+    """uvicorn's access log names the request's full target: keep its path, drop the query string
+    (a GET's variables may hold e-mails, a careless client's `?key=` an API key)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5:
+            client, method, target, version, status = record.args
+            record.args = (client, method, str(target).split("?", 1)[0], version, status)
+        return True
+
+
+# Libraries that log statements with their parameters at DEBUG: never below WARNING, whatever LOG_LEVEL says.
+QUIET_LOGGERS = {"aiosqlite": "WARNING", "asyncpg": "WARNING", "python_multipart": "WARNING", "multipart": "WARNING"}
 
 
 def logging_config(level: str = "INFO") -> dict[str, Any]:
@@ -135,11 +172,15 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
-        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
+        "filters": {"without_query_strings": {"()": f"{__name__}.WithoutQueryStrings"}},
+        "handlers": {"stderr": {
+            "class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr",
+            "filters": ["without_query_strings"],
+        }},
         "root": {"level": level, "handlers": ["stderr"]},
         "loggers": {
-            name: {"level": level, "handlers": [], "propagate": True}
-            for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+            **{name: {"level": level, "handlers": [], "propagate": True} for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+            **{name: {"level": quiet, "handlers": [], "propagate": True} for name, quiet in QUIET_LOGGERS.items()},
         },
     }
 

@@ -1,6 +1,6 @@
 """The Strawberry schema and its SDL."""
 
-import logging
+import functools
 from collections.abc import Iterator
 from typing import Any
 
@@ -8,10 +8,10 @@ import strawberry
 from strawberry.tools import merge_types
 from strawberry.types.graphql import OperationType
 from graphql import ExecutionResult, GraphQLError
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
-from api.errors import CodedError, ErrorCodes
+from api.errors import ClassifiedErrors, CodedError, log_faults
 from api.limits import QueryLimits
 from api.mutations import Mutation
 from api.query import Query
@@ -23,8 +23,7 @@ from api.types.contact import Contact
 from api.types.jobs import BulkJob, ImportJob
 from api.types.satisfaction import SatisfactionRescoreJob
 from api.types.profile import ActivityEvent, Item, Note
-from domain.db import database_unavailable
-from domain.errors import DomainError, ErrorCode
+from domain.errors import ErrorCode
 
 
 # The Query root: the contact domain's fields (api/query.py) and access's (api/access/queries.py).
@@ -71,39 +70,12 @@ def _unauthenticated() -> ExecutionResult:
     return ExecutionResult(data=None, errors=[error])
 
 
-log = logging.getLogger("api.errors")
-
-
-def is_expected(error: GraphQLError) -> bool:
-    """A client's mistake or a known condition (coded), as opposed to a fault of ours."""
-    code = (error.extensions or {}).get("code")
-    if code is not None:
-        return code != ErrorCode.INTERNAL_SERVER_ERROR.value
-    original = error.original_error
-    return original is None or isinstance(original, (GraphQLError, DomainError)) or database_unavailable(original)
-
-
 class RapportSchema(strawberry.Schema):
-    """Strawberry logs every error with a traceback at ERROR; here only faults of ours are logged so.
-
-    An invalid key, a validation error or a refused input is the client's business: it is in the
-    request's log line (its codes) and, here, at DEBUG. In production, api.production logs faults
-    itself, with the request id the client was given.
-    """
-
-    def __init__(self, *args: Any, production: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._production = production
+    """Strawberry logs every error with its message and traceback; here only faults are logged, by
+    api.errors.log_faults (request id, exception class; never the message, which may hold data)."""
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
-        unexpected = []
-        for error in errors:
-            if is_expected(error):
-                log.debug("request error: %s", error.message)
-            else:
-                unexpected.append(error)
-        if unexpected and not self._production:
-            super().process_errors(unexpected, execution_context)
+        log_faults(errors)
 
 
 def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> strawberry.Schema:
@@ -112,14 +84,15 @@ def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> 
     With `max_batch_operations`, the HTTP view accepts batches of up to that many operations (a JSON
     array; api/body_limits.py checks them first and api/app.py runs them one after another).
     """
-    # QueryLimits (api/limits.py): token, depth, alias, page-size and cost limits; `extensions.cost`.
-    extensions: list[Any] = [RequireAuthentication, SubscriptionsOnlyOverWebSocket, ErrorCodes, QueryLimits]
+    # QueryLimits (api/limits.py): token, selection, depth, alias, page-size and cost limits; `extensions.cost`.
+    # ClassifiedErrors (api/errors.py): every error's code; faults masked in every mode.
+    extensions: list[Any] = [
+        RequireAuthentication, SubscriptionsOnlyOverWebSocket, QueryLimits,
+        functools.partial(ClassifiedErrors, production=production),
+    ]
     if production:
-        from api.production import production_extensions
-
-        extensions += production_extensions()
+        extensions.append(DisableIntrospection)  # graphql-core's NoSchemaIntrospectionCustomRule; __typename stays
     return RapportSchema(
-        production=production,
         query=QUERY,
         mutation=Mutation,
         subscription=Subscription,

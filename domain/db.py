@@ -2,6 +2,7 @@
 
 import asyncio
 import socket
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -75,7 +76,8 @@ def normalize_database_url(url: str) -> str:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     url = normalize_database_url(url)
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: an exception's text, and SQL_ECHO's log, never carry the values bound to a statement.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:":
@@ -114,11 +116,18 @@ def database_unavailable(exc: BaseException) -> bool:
     return False
 
 
+# SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_PROTOCOL (primary result codes).
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 10, 13, 14, 15})
+
+
 def _unavailable(exc: BaseException) -> bool:
     if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
         return True
+    if isinstance(exc, sa_exc.OperationalError) and isinstance(exc.orig, sqlite3.Error):
+        # SQLite says OperationalError for "no such column" too: only busy, locked, I/O and open failures are outages.
+        return (getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE
     if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError)):
-        return True  # SQLAlchemy's pool timeout is sa_exc.TimeoutError; SQLite "database is locked" too
+        return True  # SQLAlchemy's pool timeout is sa_exc.TimeoutError
     if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror)):
         return True
     if type(exc) is OSError:  # e.g. "Multiple exceptions: [Errno 111] ..." or ENETUNREACH; not file errors

@@ -1,5 +1,6 @@
 """Normalisation of names, e-mails and phones: one place decides how text is compared."""
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -61,3 +62,11 @@ def search_terms(search: str) -> list[str]:
     for word in fold(stripped).split():
         terms.append(word)
     return terms
+
+
+_ABSOLUTE_PATH = re.compile(r"(?<![\w.:/])/(?:[^\s'\":,()]+/)*([^\s'\":,()]+)")
+
+
+def without_paths(message: str) -> str:
+    """A message with every absolute file path cut to its last component (answers and logs carry no paths)."""
+    return _ABSOLUTE_PATH.sub(lambda m: m.group(1), message)

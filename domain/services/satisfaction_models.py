@@ -27,6 +27,7 @@ from domain.jobs.runner import JobRunner
 from domain.models import Job, Workspace
 from domain.policies import Action, Principal, authorize
 from domain.repositories import satisfaction as repo
+from domain.text import without_paths
 from ml.serving import ModelError, ModelInfo, ModelServer, Prediction, SatisfactionModel, Scored, Turn, check_version
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,8 @@ async def serving_model(session: AsyncSession | RequestSession, *, models: Model
         try:
             return spec, models.serve(workspace_id, spec)
         except ModelError as exc:
-            log.error("satisfaction model %s cannot serve workspace %s: %s", spec, workspace_id, exc.message)
-            problems.append(f"{spec}: {exc.message}")
+            log.error("satisfaction model %s cannot serve workspace %s: %s", spec, workspace_id, without_paths(exc.message))
+            problems.append(f"{spec}: {without_paths(exc.message)}")
     raise ServiceUnavailable("no satisfaction model can serve: " + "; ".join(problems))
 
 
@@ -110,11 +111,12 @@ def _checked_version(models: ModelServer, version: str) -> ModelInfo:
         info = models.info(version)
         models.check(version)
     except ModelError as exc:
+        message = without_paths(exc.message)  # the models directory is the server's business
         if exc.code == "NOT_FOUND":
-            raise NotFound(exc.message, field="version") from None
+            raise NotFound(message, field="version") from None
         if exc.code == "BAD_USER_INPUT":
-            raise InvalidInput(exc.message, field="version") from None
-        raise ModelInvalid(exc.message, field="version") from None
+            raise InvalidInput(message, field="version") from None
+        raise ModelInvalid(f"model version {version!r} cannot serve: {message}", field="version") from None
     return info
 
 
@@ -188,7 +190,7 @@ async def _score(model: SatisfactionModel, conversations: Sequence[Sequence[Turn
             return await asyncio.to_thread(ModelServer.score, model, conversations)
         return ModelServer.score(model, conversations)
     except ModelError as exc:
-        raise ServiceUnavailable(exc.message) from None
+        raise ServiceUnavailable(without_paths(exc.message)) from None
     except Exception as exc:  # a custom model's bug must not look like ours, nor leak its internals
         log.exception("satisfaction model %s failed to score", model.version)
         raise ServiceUnavailable(f"satisfaction model {model.version} failed to score ({type(exc).__name__})") from None
