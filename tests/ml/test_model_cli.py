@@ -57,7 +57,7 @@ def test_train_writes_the_version_and_prints_its_held_out_metrics(data_dir, tmp_
 
     # then
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (models / "v1").iterdir()) == ["MODEL_CARD.md", "manifest.json", "model.joblib"]
+    assert sorted(p.name for p in (models / "v1").iterdir()) == ["MODEL_CARD.md", "manifest.json", "model.skops"]
     manifest = json.loads((models / "v1" / "manifest.json").read_text())
     assert manifest["version"] == "v1" and manifest["level"] == "turn"
     assert manifest["training_data"]["files"] == ["chats.jsonl"]
@@ -200,7 +200,7 @@ def test_train_on_too_few_examples_of_a_label_exits_2_and_writes_nothing(tmp_pat
 
 def test_training_an_existing_version_again_exits_2_and_keeps_it(trained_v1, data_dir):
     # given
-    before = (trained_v1 / "v1" / "model.joblib").read_bytes()
+    before = (trained_v1 / "v1" / "model.skops").read_bytes()
 
     # when
     result = invoke("model", "train", "--data", data_dir, "--version", "v1", "--models-dir", trained_v1)
@@ -208,7 +208,7 @@ def test_training_an_existing_version_again_exits_2_and_keeps_it(trained_v1, dat
     # then
     assert result.exit_code == 2
     assert "model version 'v1' already exists" in one_line(result.stderr)
-    assert (trained_v1 / "v1" / "model.joblib").read_bytes() == before
+    assert (trained_v1 / "v1" / "model.skops").read_bytes() == before
 
 
 def test_evaluate_on_a_bad_data_file_exits_2_and_writes_nothing(trained_v1, tmp_path):
