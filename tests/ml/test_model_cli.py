@@ -79,7 +79,10 @@ def test_evaluate_prints_one_json_object_and_writes_metrics_and_plots(trained_v1
     assert result.exit_code == 0, result.output
     assert len(result.stdout.strip().splitlines()) == 1
     metrics = json.loads(result.stdout)
-    assert {"uar", "macro_f1", "kappa", "accuracy", "n", "per_class", "confusion_matrix", "brier"} <= set(metrics)
+    assert {"uar", "uar_ci95", "macro_f1", "kappa", "accuracy", "n", "per_class", "confusion_matrix", "brier", "slices"} <= set(metrics)
+    assert metrics["uar_ci95"][0] <= metrics["uar"] <= metrics["uar_ci95"][1]
+    assert set(metrics["slices"]["language"]) == {"es", "pt", "en"}
+    assert set(metrics["slices"]["position"]) == {"first customer turn", "later customer turns"}
     assert metrics["n"] == 60  # two labelled customer turns per conversation
     assert metrics["model"] == "v1"
     assert set(metrics["per_class"]) == set(LABELS)
@@ -122,6 +125,7 @@ def test_evaluate_without_json_prints_a_table_and_where_the_files_are(trained_v1
     out = one_line(result.stdout)
     assert "model v1 on fresh.jsonl" in out
     assert "confusion matrix" in out and "Brier score" in out
+    assert "95% CI" in out and "language: pt" in out and "position: first customer turn" in out
     assert (tmp_path / "eval" / "metrics.json").is_file()
 
 
