@@ -99,17 +99,15 @@ def _metrics_table(metrics: dict, *, title: str) -> Table:  # type: ignore[type-
     return table
 
 
-def _slices_table(metrics: dict) -> Table:  # type: ignore[type-arg]
-    table = Table(title="slices (UAR with its 95% bootstrap interval over conversations)")
-    for column in ("slice", "n", "UAR", "95% CI", "macro F1", "kappa", "recall D/N/S"):
-        table.add_column(column, justify="left" if column == "slice" else "right")
+def _slice_lines(metrics: dict) -> list[str]:  # type: ignore[type-arg]
+    lines = ["slices (UAR with its 95% bootstrap interval over conversations):"]
     for kind, slices in (metrics.get("slices") or {}).items():
         for value, row in slices.items():
             low, high = row["uar_ci95"]
             recall = "/".join(f"{row['recall'][label]:.2f}" for label in metrics["labels"])
-            table.add_row(f"{kind}: {value}", str(row["n"]), f"{row['uar']:.3f}", f"{low:.3f}-{high:.3f}",
-                          f"{row['macro_f1']:.3f}", f"{row['kappa']:.3f}", recall)
-    return table
+            lines.append(f"  {kind}: {value}: n {row['n']}, UAR {row['uar']:.3f} (95% CI {low:.3f}-{high:.3f}),"
+                         f" macro F1 {row['macro_f1']:.3f}, kappa {row['kappa']:.3f}, recall D/N/S {recall}")
+    return lines
 
 
 @model_app.command()
@@ -154,5 +152,6 @@ def evaluate(
     for label, row in zip(result.metrics["labels"], result.metrics["confusion_matrix"], strict=True):
         matrix.add_row(label, *[str(v) for v in row])
     console.print(matrix)
-    console.print(_slices_table(result.metrics))
+    for line in _slice_lines(result.metrics):
+        console.print(line, highlight=False)
     console.print(f"Brier score {result.metrics['brier']:.4f}; files in {target}", highlight=False)

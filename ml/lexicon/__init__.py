@@ -106,6 +106,7 @@ EMOJIS: dict[str, tuple[str, float]] = {
 }
 _EMOJI_CHARS = frozenset(EMOJIS)
 _WATCHED = frozenset(INDEX) | NEGATORS | INTENSIFIERS | BREAKS
+_KNOWN = frozenset(w for entries in INDEX.values() for e in entries for w in e.words) | NEGATORS | INTENSIFIERS
 
 
 def _anchor(words: tuple[str, ...]) -> str:
@@ -140,12 +141,16 @@ def emphasis(text: str) -> float:
     return 0.0
 
 
-def _single(word: str, stretched: bool) -> list[Entry] | None:
-    entries = INDEX.get(word)
-    if entries is None and stretched:  # "pessimoo" (stretched letters were cut to two) is "pessimo"
-        squeezed = "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
-        entries = INDEX.get(squeezed)
-    return entries
+def _unstretched(word: str) -> str:
+    """A word whose stretched letters were cut to two ("horribleeee" -> "horriblee") as the lexicon
+    knows it: each doubled letter made single in turn, then all of them; the word itself otherwise."""
+    if word in _KNOWN:
+        return word
+    doubles = [i for i in range(1, len(word)) if word[i] == word[i - 1]]
+    candidates = [word[:i] + word[i + 1 :] for i in doubles]
+    if len(doubles) > 1:
+        candidates.append("".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1]))
+    return next((c for c in candidates if c in _KNOWN), word)
 
 
 def read(text: str) -> Reading:
@@ -160,8 +165,10 @@ def read_turn(raw: str, folded: str, words: list[str], stretched: bool) -> Readi
     if not emojis and not stretched and _ANCHORS.isdisjoint(words):
         return NOTHING  # most turns: not one word that can start an entry
     words = tokens(folded)  # now with the marks that end a negation's reach
-    # Only words that can start an entry, negate, intensify or end a clause matter (all, if stretched).
-    watched = range(len(words)) if stretched else [i for i, w in enumerate(words) if w in _WATCHED]
+    if stretched:
+        words = [_unstretched(w) for w in words]
+    # Only words that can start an entry, negate, intensify or end a clause matter.
+    watched = [i for i, w in enumerate(words) if w in _WATCHED]
     hits: list[tuple[Entry, str | None, bool]] = []  # (entry, negator word or None, intensified)
     negator, negator_at, intensifier_at = None, -99, -99
     n, resume = len(words), 0
@@ -172,7 +179,7 @@ def read_turn(raw: str, folded: str, words: list[str], stretched: bool) -> Readi
         if word in BREAKS:
             negator_at = intensifier_at = -99
             continue
-        entries = _single(word, stretched)
+        entries = INDEX.get(word)
         matched = None
         if entries is not None:
             for entry in entries:
