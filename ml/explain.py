@@ -72,15 +72,18 @@ class Explainer:
 
     def explain(self, rows: "Rows", winners: np.ndarray) -> list[tuple[TermWeight, ...]]:
         """For each row, the terms behind LABELS[winners[row]]."""
-        X, n = rows.X, rows.X.shape[0]
-        row_of = np.repeat(np.arange(n), np.diff(X.indptr))
-        listed = self.listed[X.indices]
-        word_rows, cols = row_of[listed], X.indices[listed]
-        word_weights = X.data[listed] * self.centered[winners[word_rows], cols]
+        n = rows.X.shape[0]
+        found_rows, found_slots, found_weights = [], [], []
+        for offset, block in rows.word_blocks:  # in column order: the word blocks only, not the many character n-grams
+            row_of = np.repeat(np.arange(n), np.diff(block.indptr))
+            cols = block.indices.astype(np.int64) + offset
+            found_rows.append(row_of)
+            found_slots.append(cols)  # a word term's slot is its column
+            found_weights.append(block.data * self.centered[winners[row_of], cols])
         group_rows, group_slots, group_weights = self._lexicon_groups(rows, winners)
-        item_rows = np.concatenate([word_rows, group_rows])
-        slots = np.concatenate([cols.astype(np.int64), group_slots])  # a word term's slot is its column
-        weights = np.concatenate([word_weights, group_weights])
+        item_rows = np.concatenate([*found_rows, group_rows])
+        slots = np.concatenate([*found_slots, group_slots])
+        weights = np.concatenate([*found_weights, group_weights])
         strongest = np.full(n, -np.inf)
         np.maximum.at(strongest, item_rows, weights)
         floor = np.maximum(MIN_SHARE * strongest, MIN_WEIGHT)
@@ -94,12 +97,11 @@ class Explainer:
         item_rows, slots, weights = item_rows[top], slots[top].tolist(), np.round(weights[top], 4).tolist()
         bounds = np.searchsorted(item_rows, np.arange(n + 1)).tolist()
         names, words = self.names, len(self.names)
-        last, earlier = rows.last_reading, rows.earlier_readings
         out: list[tuple[TermWeight, ...]] = []
         for row in range(n):
             lo, hi = bounds[row], bounds[row + 1]
             out.append(tuple(
-                TermWeight(names[s] if s < words else self._term(s, last[row], earlier[row]), w)
+                TermWeight(names[s] if s < words else self._term(s, rows.last_reading(row), rows.earlier_readings(row)), w)
                 for s, w in zip(slots[lo:hi], weights[lo:hi], strict=True)
             ))
         return out

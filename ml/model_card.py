@@ -60,7 +60,7 @@ def model_card(manifest: dict[str, Any]) -> str:
         "## Pipeline",
         "TF-IDF word 1-2-grams of the customer's last turn, of the agent's turn before it and of the",
         f"customer's {params.get('earlier_turns')} turns before (kept apart), without n-grams made only of function words;",
-        "character 4-5-grams of the customer's last turn; a polarity lexicon of Spanish, Portuguese and",
+        "character 4-grams of the customer's last turn; a polarity lexicon of Spanish, Portuguese and",
         "English (strong and mild words and phrases, negations, intensifiers, sarcasm markers, emojis) read",
         "from the last turn and from the earlier ones; position and length in words. Text is folded for",
         "case, accents, digits and stretched letters, and punctuation never reaches the n-grams: \"!\",",

@@ -13,7 +13,7 @@ last bit (same counts, then the same TF-IDF arithmetic in the same order):
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -32,16 +32,31 @@ _KINDS = len(lexicon.KINDS)
 
 @dataclass(frozen=True)
 class Rows:
-    """The feature rows of a batch and what each stands for."""
+    """The feature rows of a batch and what each stands for (plain ints and arrays: a batch of a
+    thousand conversations should not leave tens of thousands of small objects for the garbage
+    collector to walk)."""
 
     X: sparse.csr_matrix
-    # Per conversation: [(turn position, row)] for every judged customer turn; empty without one.
-    judged: list[list[tuple[int, int]]]
-    # Per row: the lexicon blocks as they stand in X, and the readings behind them (explanations).
+    # Conversation c's rows are starts[c]:starts[c + 1] (none when the customer never wrote, in
+    # `every_turn` mode); positions[row] is the turn position a row judges.
+    starts: list[int]
+    positions: list[int]
+    # Per row: the lexicon blocks as they stand in X; the analysed customer turn it judges (an index
+    # into `readings`, -1 for none) and how many turns before that one its history sums.
     lexicon_last: np.ndarray
     lexicon_earlier: np.ndarray
-    last_reading: list[lexicon.Reading]
-    earlier_readings: list[list[lexicon.Reading]]
+    judged_turn: list[int]
+    history: list[int]
+    readings: list[lexicon.Reading]  # per analysed customer turn, then lexicon.NOTHING
+    # The word blocks as they stand in X, with the column each starts at (what explanations list).
+    word_blocks: list[tuple[int, sparse.csr_matrix]]
+
+    def last_reading(self, row: int) -> lexicon.Reading:
+        return self.readings[self.judged_turn[row]]
+
+    def earlier_readings(self, row: int) -> list[lexicon.Reading]:
+        turn = self.judged_turn[row]
+        return self.readings[turn - self.history[row] : turn] if turn >= 0 else []
 
 
 class _Block:
@@ -94,12 +109,6 @@ def _count_matrix(rows: np.ndarray, columns: np.ndarray, height: int, width: int
     matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(height, width))
     matrix.sum_duplicates()
     return matrix
-
-
-def _flat(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    ids = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(lengths.sum()))
-    return np.repeat(np.arange(len(lists)), lengths), ids
 
 
 class _WordTable:
@@ -167,126 +176,140 @@ class PrefixFeaturizer:
         self.table = _WordTable(self.word_ids, chars.vocabulary_)
         self.scaler = blocks["shape"].named_steps["scale"]
         self.width = int(pipeline.named_steps["classifier"].n_features_in_)
+        widths = {"customer": len(self.blocks["customer"].idf), "customer_chars": len(self.char_idf),
+                  "agent": len(self.blocks["agent"].idf), "earlier": len(self.blocks["earlier"].idf),
+                  "lexicon": _KINDS, "lexicon_earlier": _KINDS}
+        self.offsets = dict(zip(BLOCKS, np.cumsum([0] + [widths[name] for name in BLOCKS[:-1]]).tolist(), strict=True))
 
     def rows(self, conversations: Sequence[Conversation], *, every_turn: bool) -> Rows:
         """Rows for every customer turn of each conversation (`every_turn`), or for its last one only."""
         if len(self.table.slot) > TABLE_WORDS:
             self.table.reset()
         slots = self.table.slots
-        said: list[list[int]] = []  # per analysed customer turn: its words' slots in the table
-        judged_here: list[bool] = []  # whether its character n-grams are read (it is judged)
+        said: list[int] = []  # the words (slots in the table) of every analysed customer turn, in a row
+        said_sizes: list[int] = []
+        chars_read: list[bool] = []  # whether a customer turn's character n-grams are read (it is judged)
         readings: list[lexicon.Reading] = []
         lengths: list[int] = []
-        answers: list[list[int]] = []  # per analysed agent turn: its words' slots
-        # Per row: customer turn judged (-1: none), agent turn before it (-1: none), earlier customer
-        # turns it sums, raw shape counts.
+        answered: list[int] = []  # the same for agent turns
+        answered_sizes: list[int] = []
+        # Per row: the customer turn judged (-1: none), the agent turn before it (-1: none), how many
+        # customer turns before it count (they are the rows just before it), raw shape counts.
         judged_turn: list[int] = []
         agent_turn: list[int] = []
-        window: list[list[int]] = []
-        shapes: list[tuple[int, int, int]] = []
-        judged: list[list[tuple[int, int]]] = []
-        reach = self.earlier_turns
+        history: list[int] = []
+        shapes: list[int] = []  # customer turns so far, turn position + 1, words of the judged turn
+        starts: list[int] = [0]
+        positions: list[int] = []
+        reach = max(self.earlier_turns, 0)
 
-        def customer(text: str, *, judged: bool) -> int:
+        def customer(text: str, judged: bool) -> int:
             folded, words, stretched = read(text)
-            said.append(slots(words))
-            judged_here.append(judged)
+            found = slots(words)
+            said.extend(found)
+            said_sizes.append(len(found))
+            chars_read.append(judged)
             readings.append(lexicon.read_turn(text, folded, words, stretched))
             lengths.append(len(words))
-            return len(said) - 1
+            return len(said_sizes) - 1
 
         def agent(text: str) -> int:
-            answers.append(slots(read(text)[1]))
-            return len(answers) - 1
+            found = slots(read(text)[1])
+            answered.extend(found)
+            answered_sizes.append(len(found))
+            return len(answered_sizes) - 1
+
+        def judge(row: int, agent_row: int, before: int, position: int, customers: int) -> None:
+            judged_turn.append(row)
+            agent_turn.append(agent_row)
+            history.append(before)
+            shapes.extend((customers, position + 1, lengths[row]))
+            positions.append(position)
 
         for turns in conversations:
-            mine: list[tuple[int, int]] = []
             if every_turn:
-                seen: list[int] = []
-                pending, agent_row = None, -1  # the agent turn before the next customer turn, read when needed
+                seen, pending, agent_row = 0, None, -1  # the agent turn before a customer's is read when needed
                 for position, turn in enumerate(turns):
                     if turn.role == AGENT:
                         pending = turn.text
                     elif turn.role == CUSTOMER:
                         if pending is not None:
                             agent_row, pending = agent(pending), None
-                        row = customer(turn.text, judged=True)
-                        mine.append((position, len(judged_turn)))
-                        judged_turn.append(row)
-                        agent_turn.append(agent_row)
-                        window.append(seen[-reach:] if reach > 0 else [])
-                        shapes.append((len(seen) + 1, position + 1, lengths[row]))
-                        seen.append(row)
+                        judge(customer(turn.text, True), agent_row, min(seen, reach), position, seen + 1)
+                        seen += 1
             else:
                 last = max((i for i, t in enumerate(turns) if t.role == CUSTOMER), default=None)
                 if last is None:  # no customer turn: the reference's empty view
                     judged_turn.append(-1)
                     agent_turn.append(-1)
-                    window.append([])
-                    shapes.append((0, 0, 0))
+                    history.append(0)
+                    shapes.extend((0, 0, 0))
+                    positions.append(-1)
                 else:
                     before = [i for i in range(last) if turns[i].role == CUSTOMER]
-                    earlier = [customer(turns[i].text, judged=False) for i in (before[-reach:] if reach > 0 else [])]
-                    row = customer(turns[last].text, judged=True)
+                    kept = before[max(len(before) - reach, 0) :] if reach else []
+                    for i in kept:
+                        customer(turns[i].text, False)
+                    row = customer(turns[last].text, True)
                     at = next((i for i in range(last - 1, -1, -1) if turns[i].role == AGENT), None)
-                    mine.append((last, len(judged_turn)))
-                    judged_turn.append(row)
-                    agent_turn.append(-1 if at is None else agent(turns[at].text))
-                    window.append(earlier)
-                    shapes.append((len(before) + 1, last + 1, lengths[row]))
-            judged.append(mine)
+                    judge(row, -1 if at is None else agent(turns[at].text), len(kept), last, len(before) + 1)
+            starts.append(len(judged_turn))
+        readings.append(lexicon.NOTHING)  # what row -1 reads
         if not judged_turn:  # not one customer turn in the batch
             nothing = np.zeros((0, _KINDS))
-            return Rows(sparse.csr_matrix((0, self.width)), judged, nothing, nothing, [], [])
-        return self._assemble(said, judged_here, readings, answers, judged_turn, agent_turn, window, shapes, judged)
+            return Rows(sparse.csr_matrix((0, self.width)), starts, positions, nothing, nothing, [], [], readings, [])
+        X, weighted = self._assemble(
+            (said, said_sizes), chars_read, readings, (answered, answered_sizes), judged_turn, agent_turn, history, shapes
+        )
+        words = [(self.offsets[name], weighted[name]) for name in ("customer", "agent", "earlier")]
+        return Rows(X, starts, positions, weighted["lexicon"], weighted["lexicon_earlier"], judged_turn, history, readings, words)
 
-    def _words(self, lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def _words(self, words: tuple[list[int], list[int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """(turn, slot) of every word, and (turn, word id) of those the word blocks read (two letters or more)."""
-        turn_of, slot = _flat(lists)
+        flat, sizes = words
+        slot = np.asarray(flat, dtype=np.int64)
+        turn_of = np.repeat(np.arange(len(sizes)), sizes)
         long = self.table.length[slot] > 1
         return turn_of, slot, turn_of[long], self.table.word[slot[long]]
 
-    def _assemble(self, said, judged_here, readings, answers, judged_turn, agent_turn, window, shapes, judged) -> Rows:  # type: ignore[no-untyped-def]
-        n, size = len(judged_turn), len(self.word_ids)
-        blocks = self.blocks
-        # Index -1 (no customer turn, no agent turn) picks an all-zero row appended at the end.
-        turn_of, slot, word_turn, ids = self._words([*said, []])
-        own = blocks["customer"].tfidf(blocks["customer"].counts(word_turn, ids, len(said) + 1, size))
-        history_counts = blocks["earlier"].counts(word_turn, ids, len(said) + 1, size)
-        read_chars = np.asarray([*judged_here, False], dtype=bool)[turn_of]
+    def _assemble(self, said, chars_read, readings, answered, judged_turn, agent_turn, history, shapes):  # type: ignore[no-untyped-def]
+        n, size, blocks = len(judged_turn), len(self.word_ids), self.blocks
+        turns, agents = len(said[1]), len(answered[1])
+        # Index -1 (no customer turn, no agent turn) picks the all-zero row at the end.
+        turn_of, slot, word_turn, ids = self._words(said)
+        own = blocks["customer"].tfidf(blocks["customer"].counts(word_turn, ids, turns + 1, size))
+        history_counts = blocks["earlier"].counts(word_turn, ids, turns + 1, size)
+        read_chars = np.asarray([*chars_read, False], dtype=bool)[turn_of]
         char_turn, columns = self.table.char_columns(turn_of[read_chars], slot[read_chars])
-        char_rows = _tfidf(_count_matrix(char_turn, columns, len(said) + 1, len(self.char_idf)), self.char_idf)
-        _, _, word_turn, ids = self._words([*answers, []])
-        answered = blocks["agent"].tfidf(blocks["agent"].counts(word_turn, ids, len(answers) + 1, size))
+        char_rows = _tfidf(_count_matrix(char_turn, columns, turns + 1, len(self.char_idf)), self.char_idf)
+        _, _, word_turn, ids = self._words(answered)
+        agent_rows = blocks["agent"].tfidf(blocks["agent"].counts(word_turn, ids, agents + 1, size))
         pick = np.asarray(judged_turn, dtype=np.int64)
         pick_agent = np.asarray(agent_turn, dtype=np.int64)
-        pick[pick < 0] = len(said)
-        pick_agent[pick_agent < 0] = len(answers)
-        # The customer's earlier turns: a banded 0/1 matrix (prefix x turn) times the per-turn rows.
-        band_of, band_turns = _flat(window)
-        band = sparse.csr_matrix((np.ones(len(band_turns)), (band_of, band_turns)), shape=(n, len(said) + 1))
-        history = sparse.csr_matrix(band @ history_counts)
-        history.sort_indices()
-        values = np.zeros((len(readings) + 1, _KINDS))
-        if readings:
-            values[:-1] = [r.values for r in readings]
+        pick[pick < 0] = turns
+        pick_agent[pick_agent < 0] = agents
+        # The customer's earlier turns are the `history` rows just before the judged one: a banded
+        # 0/1 matrix (prefix x turn) times the per-turn rows sums them.
+        counts = np.asarray(history, dtype=np.int64)
+        band_rows = np.repeat(np.arange(n), counts)
+        band_turns = np.repeat(pick - counts, counts) + (np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts))
+        band = sparse.csr_matrix((np.ones(len(band_turns)), (band_rows, band_turns)), shape=(n, turns + 1))
+        earlier = sparse.csr_matrix(band @ history_counts)
+        earlier.sort_indices()
+        values = np.zeros((turns + 1, _KINDS))
+        values[:-1] = [r.values for r in readings[:-1]]
         parts = {
             "customer": own[pick],
             "customer_chars": char_rows[pick],
-            "agent": answered[pick_agent],
-            "earlier": blocks["earlier"].tfidf(history),
+            "agent": agent_rows[pick_agent],
+            "earlier": blocks["earlier"].tfidf(earlier),
             "lexicon": values[pick],
             "lexicon_earlier": np.asarray(band @ values),
             "shape": self.scaler.transform(np.log1p(np.asarray(shapes, dtype=np.float64).reshape(n, 3))),
         }
         weighted = {name: parts[name] if self.weights[name] is None else parts[name] * self.weights[name] for name in BLOCKS}
-        nothing = lexicon.NOTHING
-        return Rows(
-            X=sparse.hstack([weighted[name] for name in BLOCKS]).tocsr(),
-            judged=judged,
-            lexicon_last=weighted["lexicon"],
-            lexicon_earlier=weighted["lexicon_earlier"],
-            last_reading=[readings[r] if r >= 0 else nothing for r in judged_turn],
-            earlier_readings=[[readings[r] for r in rows] for rows in window],
-        )
-
+        # All blocks as CSR, so that scipy stacks them without a detour through COO (FeatureUnion's
+        # way, which gives the same matrix).
+        weighted = {name: sparse.csr_matrix(part) if sparse.issparse(part) else part for name, part in weighted.items()}
+        X = sparse.hstack([sparse.csr_matrix(weighted[name]) for name in BLOCKS], format="csr")
+        return X, weighted

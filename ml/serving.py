@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml.conversation import AGENT, CUSTOMER, ROLES, Conversation, Turn, customer_turn_positions
+from ml.gc_pause import cyclic_gc_paused
 from ml.labels import LABELS
 from ml.protocol import Prediction, SatisfactionModel, TermWeight, TurnScoringModel, checked
 from ml.registry import DEFAULT_MODELS_DIR, ModelError, ModelInfo, check_version, find, list_models, load
@@ -142,16 +143,21 @@ class ModelServer:
 
     @staticmethod
     def _score_in_one_pass(model: TurnScoringModel, conversations: Sequence[Conversation]) -> list[Scored | None]:
-        results = model.predict_turns(conversations) if conversations else []
+        with cyclic_gc_paused():
+            return ModelServer._check_turns(model, conversations, model.predict_turns(conversations) if conversations else [])
+
+    @staticmethod
+    def _check_turns(model: TurnScoringModel, conversations: Sequence[Conversation], results: list) -> list[Scored | None]:  # type: ignore[type-arg]
         if len(results) != len(conversations):
             raise ModelError(f"model {model.version} returned {len(results)} verdicts for {len(conversations)} conversations")
         out: list[Scored | None] = []
         for turns, result in zip(conversations, results, strict=True):
-            if result is None or not customer_turn_positions(turns):
+            positions = customer_turn_positions(turns)
+            if result is None or not positions:
                 out.append(None)
                 continue
             whole, by_turn = result
-            if set(by_turn) != set(customer_turn_positions(turns)):
+            if len(by_turn) != len(positions) or set(by_turn) != set(positions):
                 raise ModelError(f"model {model.version} did not judge every customer turn")
             version = model.version
             out.append(Scored(checked(whole, version=version), {p: checked(v, version=version) for p, v in by_turn.items()}))

@@ -7,6 +7,7 @@ from sklearn.pipeline import Pipeline
 
 from ml.conversation import Conversation
 from ml.explain import Explainer
+from ml.gc_pause import cyclic_gc_paused
 from ml.labels import LABELS
 from ml.prefix_features import PrefixFeaturizer, Rows
 from ml.protocol import Prediction
@@ -39,23 +40,22 @@ class PipelineModel:
     def predict(self, conversations: Sequence[Conversation]) -> list[Prediction]:
         if not conversations:
             return []
-        return self.verdicts(self.featurizer.rows(conversations, every_turn=False))
+        with cyclic_gc_paused():
+            return self.verdicts(self.featurizer.rows(conversations, every_turn=False))
 
     def predict_turns(self, conversations: Sequence[Conversation]) -> list[tuple[Prediction, dict[int, Prediction]] | None]:
         """Per conversation: (its verdict, {turn position: verdict} for each customer turn), or None
         for a conversation in which the customer never wrote."""
         if not conversations:
             return []
-        rows = self.featurizer.rows(conversations, every_turn=True)
-        verdicts = self.verdicts(rows)
-        out: list[tuple[Prediction, dict[int, Prediction]] | None] = []
-        for judged in rows.judged:
-            if not judged:
-                out.append(None)
-                continue
-            turns = {position: verdicts[row] for position, row in judged}
-            out.append((verdicts[judged[-1][1]], turns))
-        return out
+        with cyclic_gc_paused():
+            rows = self.featurizer.rows(conversations, every_turn=True)
+            verdicts, starts, positions = self.verdicts(rows), rows.starts, rows.positions
+            out: list[tuple[Prediction, dict[int, Prediction]] | None] = []
+            for c in range(len(conversations)):
+                lo, hi = starts[c], starts[c + 1]
+                out.append((verdicts[hi - 1], dict(zip(positions[lo:hi], verdicts[lo:hi], strict=True))) if hi > lo else None)
+            return out
 
     def probabilities(self, rows: Rows) -> np.ndarray:
         """(rows, 3) in LABELS order."""

@@ -14,6 +14,7 @@ its own it is worth nothing, so "ok!!!" reads as "ok" and "horrible!!!" as a str
 """
 
 import hashlib
+import re
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -52,6 +53,10 @@ class Entry:
     words: tuple[str, ...]
     polarity: str  # positive, negative, sarcasm or neutral
     strength: float
+
+    @property
+    def phrase(self) -> str:
+        return " ".join(self.words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,13 @@ EMOJIS: dict[str, tuple[str, float]] = {
 }
 _EMOJI_CHARS = frozenset(EMOJIS)
 _WATCHED = frozenset(INDEX) | NEGATORS | INTENSIFIERS | BREAKS
+# Matching looks up a one-word entry by its word, a longer one by its first two words.
+_SINGLE = {first: e for first, entries in INDEX.items() for e in entries if len(e.words) == 1}
+_LONGER: dict[tuple[str, str], list[Entry]] = {}
+for _entries in INDEX.values():
+    for _entry in _entries:  # longest first, as INDEX keeps them
+        if len(_entry.words) > 1:
+            _LONGER.setdefault(_entry.words[:2], []).append(_entry)
 _KNOWN = frozenset(w for entries in INDEX.values() for e in entries for w in e.words) | NEGATORS | INTENSIFIERS
 
 
@@ -115,8 +127,21 @@ def _anchor(words: tuple[str, ...]) -> str:
     return max(plain, key=len)
 
 
-# One set test tells most turns (a question about opening hours) that they hold no entry at all.
-_ANCHORS = frozenset(_anchor(e.words) for entries in INDEX.values() for e in entries)
+# One set test tells most turns (a question about opening hours) that they hold no entry at all; for
+# the others, an entry is possible only if all its words are there.
+_BY_ANCHOR: dict[str, list[frozenset[str]]] = {}
+for _entries in INDEX.values():
+    for _entry in _entries:
+        _BY_ANCHOR.setdefault(_anchor(_entry.words), []).append(frozenset(_entry.words))
+_ANCHORS = frozenset(_BY_ANCHOR)
+
+
+def _may_hold_an_entry(words: list[str]) -> bool:
+    present = _ANCHORS.intersection(words)
+    if not present:
+        return False
+    have = set(words)
+    return any(needed <= have for anchor in present for needed in _BY_ANCHOR[anchor])
 
 
 def digest() -> str:
@@ -130,11 +155,16 @@ def digest() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def emphasis(text: str) -> float:
+_TWO_CAPITALS = re.compile(r"[A-ZÀ-ÖØ-Þ]{2}")  # without them no word is written in capitals
+
+
+def emphasis(text: str, stretched: bool | None = None) -> float:
     """0, 0.5 or 1: how loudly a turn is written ("!", words in capitals, stretched letters)."""
     marks = text.count("!")
-    capitals = sum(1 for w in text.split() if len(w) > 1 and w.isupper())
-    if marks >= 2 or capitals >= 2 or is_stretched(text):
+    capitals = sum(1 for w in text.split() if len(w) > 1 and w.isupper()) if _TWO_CAPITALS.search(text) else 0
+    if stretched is None:
+        stretched = is_stretched(ml.text.fold(text))
+    if marks >= 2 or capitals >= 2 or stretched:
         return 1.0
     if marks == 1 or capitals == 1:
         return 0.5
@@ -162,8 +192,8 @@ def read_turn(raw: str, folded: str, words: list[str], stretched: bool) -> Readi
     """The same from a turn already read by `ml.text.read` (raw text for capitals, "!" and emojis)."""
     raw = raw[:TEXT_CHARS]
     emojis = _EMOJI_CHARS.intersection(raw) if not raw.isascii() else ()
-    if not emojis and not stretched and _ANCHORS.isdisjoint(words):
-        return NOTHING  # most turns: not one word that can start an entry
+    if not emojis and not stretched and not _may_hold_an_entry(words):
+        return NOTHING  # most turns
     words = tokens(folded)  # now with the marks that end a negation's reach
     if stretched:
         words = [_unstretched(w) for w in words]
@@ -179,16 +209,17 @@ def read_turn(raw: str, folded: str, words: list[str], stretched: bool) -> Readi
         if word in BREAKS:
             negator_at = intensifier_at = -99
             continue
-        entries = INDEX.get(word)
         matched = None
-        if entries is not None:
-            for entry in entries:
+        if i + 1 < n:
+            for entry in _LONGER.get((word, words[i + 1]), ()):
                 size = len(entry.words)
-                if size == 1 or tuple(words[i : i + size]) == entry.words:
+                if size == 2 or tuple(words[i : i + size]) == entry.words:
                     matched = entry
                     break
+        if matched is None:
+            matched = _SINGLE.get(word)
             # "bem ruim", "bien malo": an intensifier that is also a word of its own leans on the next one.
-            if matched is not None and len(matched.words) == 1 and word in INTENSIFIERS and i + 1 < n and words[i + 1] in INDEX:
+            if matched is not None and word in INTENSIFIERS and i + 1 < n and words[i + 1] in INDEX:
                 matched = None
         if matched is not None:
             if matched.polarity != "neutral":
@@ -204,15 +235,18 @@ def read_turn(raw: str, folded: str, words: list[str], stretched: bool) -> Readi
         hits.append((Entry((ch,), polarity, strength), None, False))
     if not hits:
         return NOTHING
-    return _reading(hits, emphasis(raw))
+    return _reading(hits, emphasis(raw, stretched))
+
+
+_AT = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def _reading(hits: list[tuple[Entry, str | None, bool]], loudness: float) -> Reading:
-    values = dict.fromkeys(KINDS, 0.0)
+    values = [0.0] * len(KINDS)
     shown: list[tuple[str, str]] = []
     sarcastic = any(e.polarity == "sarcasm" for e, _, _ in hits)
     for entry, negated, intensified in hits:
-        phrase = " ".join(entry.words)
+        phrase = entry.phrase
         if entry.polarity == "sarcasm" or (sarcastic and entry.polarity == "positive" and not negated):
             kind = "sarcasm"  # praise beside a sarcasm marker is read as part of it
         elif negated:
@@ -221,8 +255,8 @@ def _reading(hits: list[tuple[Entry, str | None, bool]], loudness: float) -> Rea
         else:
             kind = entry.polarity
             if intensified:
-                values[f"intensified_{kind}"] += entry.strength
-            values[f"emphatic_{kind}"] += entry.strength * loudness
-        values[kind] += entry.strength
+                values[_AT["intensified_" + kind]] += entry.strength
+            values[_AT["emphatic_" + kind]] += entry.strength * loudness
+        values[_AT[kind]] += entry.strength
         shown.append((GROUP_OF_KIND[kind], phrase))
-    return Reading(tuple(min(values[k], CLIP) for k in KINDS), tuple(shown))
+    return Reading(tuple(values) if max(values) <= CLIP else tuple(min(v, CLIP) for v in values), tuple(shown))
