@@ -149,10 +149,21 @@ def check_features(manifest: dict[str, Any], where: Path) -> None:
         raise ModelError(f"{where}: trained with features version {recorded.get('version')}, this code computes {FEATURES_VERSION}; retrain it")
     if recorded.get("lexicon_sha256") != lexicon.digest():
         raise ModelError(f"{where}: trained with another polarity lexicon (ml/lexicon changed since); retrain it")
+    if recorded.get("text_sha256") != text_digest():
+        raise ModelError(f"{where}: trained with other text features (stop words, character n-grams or text length); retrain it")
+
+
+def text_digest() -> str:
+    """sha256 of what the n-grams depend on besides the code: stop words, character n-gram sizes, text length."""
+    from ml.analysis import CHAR_RANGE
+    from ml.stopwords import STOP_WORDS
+    from ml.text import TEXT_CHARS
+
+    return hashlib.sha256(json.dumps([sorted(STOP_WORDS), list(CHAR_RANGE), TEXT_CHARS]).encode()).hexdigest()
 
 
 def features_record() -> dict[str, Any]:
-    return {"version": FEATURES_VERSION, "lexicon_sha256": lexicon.digest()}
+    return {"version": FEATURES_VERSION, "lexicon_sha256": lexicon.digest(), "text_sha256": text_digest()}
 
 
 def load_directory(directory: Path) -> SatisfactionModel:
