@@ -36,8 +36,10 @@ test: install
 schema: install
 	$(BIN)/rapport schema --output schema.graphql
 
-# Retrain the shipped satisfaction model from the project's own corpus (deterministic: same bytes).
+# Regenerate the corpus's generated part, then retrain the shipped satisfaction model from the
+# project's own corpus (deterministic: the same files and the same artifact bytes every time).
 model: install
+	$(BIN)/python -m ml.corpus_builder
 	rm -rf models/support-v1
 	$(BIN)/rapport model train --data ml/corpus --format jsonl --level turn --param C=1.0 --version support-v1
 

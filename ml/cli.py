@@ -89,13 +89,25 @@ def train(
 
 
 def _metrics_table(metrics: dict, *, title: str) -> Table:  # type: ignore[type-arg]
-    table = Table(title=f"{title}: UAR {metrics['uar']:.3f}  macro F1 {metrics['macro_f1']:.3f}  kappa {metrics['kappa']:.3f}"
-                  f"  accuracy {metrics['accuracy']:.3f}  n {metrics['n']}")
+    low, high = metrics.get("uar_ci95") or (float("nan"), float("nan"))
+    table = Table(title=f"{title}: UAR {metrics['uar']:.3f} (95% CI {low:.3f}-{high:.3f})  macro F1 {metrics['macro_f1']:.3f}"
+                  f"  kappa {metrics['kappa']:.3f}  accuracy {metrics['accuracy']:.3f}  n {metrics['n']}")
     for column in ("label", "precision", "recall", "f1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
     for label, row in metrics["per_class"].items():
         table.add_row(label, f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}", str(row["support"]))
     return table
+
+
+def _slice_lines(metrics: dict) -> list[str]:  # type: ignore[type-arg]
+    lines = ["slices (UAR with its 95% bootstrap interval over conversations):"]
+    for kind, slices in (metrics.get("slices") or {}).items():
+        for value, row in slices.items():
+            low, high = row["uar_ci95"]
+            recall = "/".join(f"{row['recall'][label]:.2f}" for label in metrics["labels"])
+            lines.append(f"  {kind}: {value}: n {row['n']}, UAR {row['uar']:.3f} (95% CI {low:.3f}-{high:.3f}),"
+                         f" macro F1 {row['macro_f1']:.3f}, kappa {row['kappa']:.3f}, recall D/N/S {recall}")
+    return lines
 
 
 @model_app.command()
@@ -108,7 +120,8 @@ def evaluate(
     output: Path = typer.Option(None, "--output", help="Where metrics.json and the plots go (default var/evaluations/...)."),
     models_dir: Path = typer.Option(None, "--models-dir", help="Where versions live (default MODELS_DIR or models/)."),
 ) -> None:
-    """Score labelled data: UAR, macro F1, kappa, accuracy, per-class figures, confusion matrix and calibration plots."""
+    """Score labelled data: UAR with a 95% bootstrap interval, macro F1, kappa, accuracy, per-class figures,
+    per-language and per-position slices, confusion matrix and calibration plots."""
     from ml import datasets
     from ml.evaluate import evaluate as run_evaluation
     from ml.registry import ModelError
@@ -139,4 +152,6 @@ def evaluate(
     for label, row in zip(result.metrics["labels"], result.metrics["confusion_matrix"], strict=True):
         matrix.add_row(label, *[str(v) for v in row])
     console.print(matrix)
+    for line in _slice_lines(result.metrics):
+        console.print(line, highlight=False)
     console.print(f"Brier score {result.metrics['brier']:.4f}; files in {target}", highlight=False)

@@ -22,7 +22,7 @@ import io
 import json
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ml.conversation import AGENT, CUSTOMER, Turn
@@ -46,6 +46,7 @@ class LabelledConversation:
     # Turn position -> label, for customer turns that carry one.
     turn_labels: dict[int, str] = field(default_factory=dict)
     language: str | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Example:
     turns: tuple[Turn, ...]
     label: str
     language: str | None
+    source: str | None = None  # the file it came from
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ def read_conversations(path: Path | str, fmt: str | None = None) -> tuple[list[L
             if key in seen:
                 raise DatasetError(f"{file}: conversation id {conversation.id!r} appears twice")
             seen.add(key)
-            conversations.append(conversation)
+            conversations.append(replace(conversation, source=file.name))
     if not conversations:
         raise DatasetError(f"{path}: no conversations")
     return conversations, files, fmt
@@ -169,14 +171,14 @@ def examples_of(conversation: LabelledConversation, level: str) -> Iterator[Exam
         return
     if level == "conversation":
         if conversation.label is not None:
-            yield Example(conversation.id, turns, conversation.label, conversation.language)
+            yield Example(conversation.id, turns, conversation.label, conversation.language, conversation.source)
         return
     if conversation.turn_labels:
         for position, label in sorted(conversation.turn_labels.items()):
-            yield Example(conversation.id, turns[: position + 1], label, conversation.language)
+            yield Example(conversation.id, turns[: position + 1], label, conversation.language, conversation.source)
     elif conversation.label is not None:
         last = max(i for i, t in enumerate(turns) if t.role == CUSTOMER)
-        yield Example(conversation.id, turns[: last + 1], conversation.label, conversation.language)
+        yield Example(conversation.id, turns[: last + 1], conversation.label, conversation.language, conversation.source)
 
 
 def _read_jsonl(text: str, name: str) -> Iterator[LabelledConversation]:

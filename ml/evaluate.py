@@ -1,4 +1,6 @@
-"""Evaluation: a model against labelled data, with the figures, a confusion matrix and a calibration plot."""
+"""Evaluation: a model against labelled data, with the figures (`ml.report`: UAR with its bootstrap
+interval, macro F1, kappa, per-language and per-position slices), a confusion matrix and a
+calibration plot."""
 
 import json
 from collections.abc import Callable
@@ -10,6 +12,7 @@ import numpy as np
 
 from ml import metrics
 from ml.datasets import Dataset
+from ml.report import report
 from ml.labels import LABELS
 from ml.protocol import SatisfactionModel
 from ml.serving import ModelServer
@@ -39,7 +42,7 @@ def evaluate(model: SatisfactionModel, dataset: Dataset, *, output: Path, progre
     predictions = predict_all(model, dataset, progress)
     truth = dataset.labels
     probabilities = np.asarray([[p.probabilities[label] for label in LABELS] for p in predictions])
-    result = metrics.summary(truth, [p.label for p in predictions])
+    result = report(dataset.examples, [p.label for p in predictions])
     result["brier"] = metrics.brier(truth, probabilities)
     result["model"] = model.version
     result["data"] = dataset.describe()

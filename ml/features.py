@@ -1,63 +1,70 @@
-"""What the default pipeline reads from a conversation (up to the turn being judged).
+"""What the default pipeline reads from a conversation (up to the turn being judged): the reference
+way, one conversation prefix at a time. `ml.prefix_features` computes the same numbers for every
+prefix of a batch at once; this module is what it must agree with.
 
 The customer's last turn says most about how they feel now; the agent's turn just before it says
-what they are reacting to (an apology, a failure, a solution); the customer's earlier turns give
+what they are reacting to (an apology, a failure, a solution); the customer's few turns before give
 the history. They are kept apart so that "sorry" from an agent and "sorry" from a customer are
-different features. A few shape features (how far into the conversation, how long and how
-emphatic the last turn is) complete them.
+different features. Shape features say how far into the conversation the turn is and how long it
+is (in words: "!!!" and emojis do not make a turn longer).
 """
 
-import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 
+from ml import lexicon
 from ml.conversation import AGENT, CUSTOMER, Conversation
+from ml.text import read
+
+SHAPE_FEATURES = ("customer_turns", "turns", "last_words")
+# The customer's earlier turns count only as far back as this (a pipeline parameter's default).
+EARLIER_TURNS = 4
 
 
 class View(NamedTuple):
     customer_last: str
     agent_before: str
-    customer_earlier: str
-    shape: tuple[float, ...]
+    customer_earlier: tuple[str, ...]
+    shape: tuple[int, ...]  # raw counts; `shape()` takes their logarithm
 
 
-SHAPE_FEATURES = ("customer_turns", "turns", "last_length", "questions", "exclamations", "capitals")
-# Bounds that keep one judgement cheap however long the conversation: the customer's earlier turns
-# count only as far back as this, and each text only this far.
-EARLIER_TURNS = 10
-TEXT_CHARS = 2000
+EMPTY = View("", "", (), (0, 0, 0))
 
 
-def view(turns: Conversation) -> View:
+def view(turns: Conversation, earlier_turns: int = EARLIER_TURNS) -> View:
     last = max((i for i, t in enumerate(turns) if t.role == CUSTOMER), default=None)
     if last is None:
-        return View("", "", "", (0.0,) * len(SHAPE_FEATURES))
-    text = turns[last].text[:TEXT_CHARS]
-    agent_before = next((t.text[:TEXT_CHARS] for t in reversed(turns[:last]) if t.role == AGENT), "")
-    earlier_count = sum(1 for t in turns[:last] if t.role == CUSTOMER)
-    earlier = [t.text[:TEXT_CHARS] for t in turns[:last] if t.role == CUSTOMER][-EARLIER_TURNS:]
-    letters = [c for c in text if c.isalpha()]
-    capitals = sum(c.isupper() for c in letters) / len(letters) if letters else 0.0
-    shape = (
-        math.log1p(earlier_count + 1),
-        math.log1p(last + 1),
-        math.log1p(len(text)),
-        float(min(text.count("?"), 5)),
-        float(min(text.count("!"), 5)),
-        capitals,
-    )
-    return View(text, agent_before, " \n ".join(earlier), shape)
+        return EMPTY
+    text = turns[last].text
+    agent_before = next((t.text for t in reversed(turns[:last]) if t.role == AGENT), "")
+    earlier = [t.text for t in turns[:last] if t.role == CUSTOMER]
+    kept = tuple(earlier[-earlier_turns:]) if earlier_turns > 0 else ()
+    return View(text, agent_before, kept, (len(earlier) + 1, last + 1, len(read(text)[1])))
 
 
-def views(conversations: Sequence[Conversation]) -> list[View]:
-    return [view(c) for c in conversations]
+def views(conversations: Sequence[Conversation], earlier_turns: int = EARLIER_TURNS) -> list[View]:
+    return [view(c, earlier_turns) for c in conversations]
 
 
-def field(items: Sequence[View], name: str) -> list[str]:
+def field(items: Sequence[View], name: str) -> list:  # type: ignore[type-arg]
     return [getattr(v, name) for v in items]
 
 
 def shape(items: Sequence[View]) -> np.ndarray:
-    return np.asarray([v.shape for v in items], dtype=np.float64)
+    return np.log1p(np.asarray([v.shape for v in items], dtype=np.float64).reshape(len(items), len(SHAPE_FEATURES)))
+
+
+def lexicon_of(texts: Sequence[str]) -> np.ndarray:
+    """The lexicon's columns of each text (`ml.lexicon.KINDS`)."""
+    return np.asarray([lexicon.read(t).values for t in texts], dtype=np.float64).reshape(len(texts), len(lexicon.KINDS))
+
+
+def lexicon_of_turns(groups: Sequence[Sequence[str]]) -> np.ndarray:
+    """The lexicon's columns summed over each group of turns (the customer's earlier turns)."""
+    out = np.zeros((len(groups), len(lexicon.KINDS)), dtype=np.float64)
+    for row, texts in enumerate(groups):
+        for text in texts:
+            out[row] += lexicon.read(text).values
+    return out

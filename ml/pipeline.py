@@ -11,11 +11,13 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
-from ml import features
-from ml.text import fold
+from ml import analysis, features
 
-# Feature blocks whose columns are words a person can read: the ones explanations draw on.
+# Feature blocks whose columns are words a person can read, and who wrote them: explanations list
+# these (the lexicon's by the entries that fired), never character n-grams or shape features.
 WORD_BLOCKS = {"customer": "customer", "agent": "agent", "earlier": "customer earlier"}
+LEXICON_BLOCKS = {"lexicon": "customer", "lexicon_earlier": "customer earlier"}
+BLOCKS = ("customer", "customer_chars", "agent", "earlier", "lexicon", "lexicon_earlier", "shape")
 
 
 @dataclass(frozen=True)
@@ -23,9 +25,9 @@ class PipelineParams:
     """Everything that shapes the model; recorded in each manifest."""
 
     C: float = 0.1
-    word_ngrams: tuple[int, int] = (1, 2)
-    char_ngrams: tuple[int, int] = (2, 5)
     min_df: int = 2
+    # How many of the customer's turns before the judged one count as its history.
+    earlier_turns: int = features.EARLIER_TURNS
     # Relative weight of each feature block (the customer's last turn counts fully).
     weights: dict[str, float] = field(
         default_factory=lambda: {
@@ -33,6 +35,8 @@ class PipelineParams:
             "customer_chars": 1.0,
             "agent": 0.5,
             "earlier": 0.3,
+            "lexicon": 0.5,
+            "lexicon_earlier": 0.2,
             "shape": 0.3,
         }
     )
@@ -70,21 +74,21 @@ class PipelineParams:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> "PipelineParams":
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
-        for key in ("word_ngrams", "char_ngrams"):
-            if key in known:
-                known[key] = tuple(known[key])  # type: ignore[arg-type]
         return cls(**known)  # type: ignore[arg-type]
 
 
-def _text_block(name: str, vectorizer: TfidfVectorizer) -> Pipeline:
-    return Pipeline(
-        [("select", FunctionTransformer(features.field, kw_args={"name": name})), ("tfidf", vectorizer)]
-    )
+def _block(name: str, step: tuple[str, object]) -> Pipeline:
+    return Pipeline([("select", FunctionTransformer(features.field, kw_args={"name": name})), step])
+
+
+def _counts(analyzer: object, min_df: int) -> TfidfVectorizer:
+    # float64 so that the fast path (ml.prefix_features) computes bit for bit the same numbers.
+    return TfidfVectorizer(analyzer=analyzer, min_df=min_df, sublinear_tf=True, dtype=np.float64)
 
 
 def build_pipeline(params: PipelineParams | None = None) -> Pipeline:
-    """Text features over the conversation with customer and agent turns told apart, shape features,
-    a class-balanced logistic regression and sigmoid calibration.
+    """Word and character n-grams and lexicon columns of the conversation with customer and agent
+    turns told apart, shape features, a class-balanced logistic regression and sigmoid calibration.
 
     Input: a sequence of conversations (each a sequence of `ml.conversation.Turn`), judged at their
     last customer turn. Fit with `classifier__sample_weight` set to balanced class weights (see
@@ -92,31 +96,14 @@ def build_pipeline(params: PipelineParams | None = None) -> Pipeline:
     calibrated probabilities are those of a class-balanced population.
     """
     p = params or PipelineParams()
-
-    def words() -> TfidfVectorizer:
-        return TfidfVectorizer(
-            preprocessor=fold, ngram_range=p.word_ngrams, min_df=p.min_df, sublinear_tf=True, dtype=np.float32
-        )
-
     blocks = FeatureUnion(
         [
-            ("customer", _text_block("customer_last", words())),
-            (
-                "customer_chars",
-                _text_block(
-                    "customer_last",
-                    TfidfVectorizer(
-                        preprocessor=fold,
-                        analyzer="char_wb",
-                        ngram_range=p.char_ngrams,
-                        min_df=p.min_df,
-                        sublinear_tf=True,
-                        dtype=np.float32,
-                    ),
-                ),
-            ),
-            ("agent", _text_block("agent_before", words())),
-            ("earlier", _text_block("customer_earlier", words())),
+            ("customer", _block("customer_last", ("tfidf", _counts(analysis.word_grams, p.min_df)))),
+            ("customer_chars", _block("customer_last", ("tfidf", _counts(analysis.char_grams, p.min_df)))),
+            ("agent", _block("agent_before", ("tfidf", _counts(analysis.word_grams, p.min_df)))),
+            ("earlier", _block("customer_earlier", ("tfidf", _counts(analysis.word_grams_of_turns, p.min_df)))),
+            ("lexicon", _block("customer_last", ("read", FunctionTransformer(features.lexicon_of)))),
+            ("lexicon_earlier", _block("customer_earlier", ("read", FunctionTransformer(features.lexicon_of_turns)))),
             ("shape", Pipeline([("select", FunctionTransformer(features.shape)), ("scale", StandardScaler())])),
         ],
         transformer_weights=p.weights,
@@ -127,4 +114,5 @@ def build_pipeline(params: PipelineParams | None = None) -> Pipeline:
         cv=StratifiedKFold(n_splits=p.calibration_folds, shuffle=True, random_state=p.seed),
         ensemble=False,
     )
-    return Pipeline([("views", FunctionTransformer(features.views)), ("features", blocks), ("classifier", classifier)])
+    views = FunctionTransformer(features.views, kw_args={"earlier_turns": p.earlier_turns})
+    return Pipeline([("views", views), ("features", blocks), ("classifier", classifier)])

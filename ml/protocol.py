@@ -54,3 +54,17 @@ class SatisfactionModel(Protocol):
     def predict(self, conversations: Sequence[Conversation]) -> list[Prediction]:
         """One prediction per conversation, in order. Each conversation holds at least one customer turn."""
         ...
+
+
+@runtime_checkable
+class TurnScoringModel(SatisfactionModel, Protocol):
+    """A model that judges every customer turn of a conversation in one pass (the default model does).
+
+    `ml.serving.ModelServer.score` uses it when a model offers it; any other model gets the whole
+    conversations and every prefix as one `predict` batch.
+    """
+
+    def predict_turns(self, conversations: Sequence[Conversation]) -> list[tuple[Prediction, dict[int, Prediction]] | None]:
+        """Per conversation, (its verdict, {position: verdict} for each customer turn), or None when
+        the customer never wrote."""
+        ...

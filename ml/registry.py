@@ -1,7 +1,9 @@
 """Model versions on disk: models/<version>/ with the artifact, its manifest and a model card.
 
-An artifact is unpickled only after its sha256 matches the manifest: a file that was swapped or
-damaged is refused before any of its bytes run.
+An artifact is a skops file (`ml.artifact`), never a pickle: loading builds only trusted types, so a
+replaced artifact is refused (MODEL_INVALID) before anything in it runs, whatever its manifest says.
+Its sha256 is still checked against the manifest first, to catch a damaged copy. Versions written
+before (manifest format 1, joblib pickles) are refused unread: retrain them.
 """
 
 import hashlib
@@ -14,15 +16,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
-
+from ml import artifact as artifacts
+from ml import lexicon
 from ml.protocol import SatisfactionModel
 
 DEFAULT_MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MANIFEST = "manifest.json"
-ARTIFACT = "model.joblib"
+ARTIFACT = "model.skops"
 CARD = "MODEL_CARD.md"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+KIND = "ml.sklearn_model:PipelineModel"
+# What the features of a model are computed by; a model trained with other code reads wrongly.
+FEATURES_VERSION = 2
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 _IMPORT_SPEC = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
 
@@ -82,7 +87,12 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelError(f"{path} is not readable JSON: {exc}") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or "artifact" not in manifest:
+    if isinstance(manifest, dict) and manifest.get("format") == 1:
+        raise ModelError(
+            f"{path}: a format 1 version (a joblib pickle, which would run code when loaded) is no longer"
+            " loaded; retrain it with `rapport model train`"
+        )
+    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT or not isinstance(manifest.get("artifact"), dict):
         raise ModelError(f"{path} is not a Rapport model manifest (format {MANIFEST_FORMAT})")
     return manifest
 
@@ -117,29 +127,61 @@ def find(version: str, models_dir: Path = DEFAULT_MODELS_DIR) -> ModelInfo:
 
 
 def verified_artifact(directory: Path, manifest: dict[str, Any]) -> Path:
-    artifact = directory / manifest["artifact"]["file"]
-    if artifact.name != artifact.name.strip() or artifact.parent != directory or not artifact.is_file():
-        raise ModelError(f"{directory}: artifact {manifest['artifact']['file']!r} is missing")
+    name = str(manifest["artifact"].get("file", ""))
+    artifact = directory / name
+    if name != ARTIFACT or not artifact.is_file():
+        raise ModelError(f"{directory}: artifact {name!r} is missing (a version holds {ARTIFACT})")
     actual = sha256_of(artifact)
-    if actual != manifest["artifact"]["sha256"]:
+    if actual != manifest["artifact"].get("sha256"):
         raise ModelError(
-            f"{artifact}: sha256 {actual[:12]}… does not match the manifest's {manifest['artifact']['sha256'][:12]}…;"
+            f"{artifact}: sha256 {actual[:12]}… does not match the manifest's {str(manifest['artifact'].get('sha256'))[:12]}…;"
             " the file was changed or damaged, refusing to load it"
         )
     return artifact
 
 
+def check_features(manifest: dict[str, Any], where: Path) -> None:
+    """A model reads correctly only with the feature code and lexicon it was trained with."""
+    recorded = manifest.get("features") or {}
+    if manifest.get("kind") != KIND:
+        raise ModelError(f"{where}: kind {manifest.get('kind')!r} is not {KIND}")
+    if recorded.get("version") != FEATURES_VERSION:
+        raise ModelError(f"{where}: trained with features version {recorded.get('version')}, this code computes {FEATURES_VERSION}; retrain it")
+    if recorded.get("lexicon_sha256") != lexicon.digest():
+        raise ModelError(f"{where}: trained with another polarity lexicon (ml/lexicon changed since); retrain it")
+    if recorded.get("text_sha256") != text_digest():
+        raise ModelError(f"{where}: trained with other text features (stop words, character n-grams or text length); retrain it")
+
+
+def text_digest() -> str:
+    """sha256 of what the n-grams depend on besides the code: stop words, character n-gram sizes, text length."""
+    from ml.analysis import CHAR_RANGE
+    from ml.stopwords import STOP_WORDS
+    from ml.text import TEXT_CHARS
+
+    return hashlib.sha256(json.dumps([sorted(STOP_WORDS), list(CHAR_RANGE), TEXT_CHARS]).encode()).hexdigest()
+
+
+def features_record() -> dict[str, Any]:
+    return {"version": FEATURES_VERSION, "lexicon_sha256": lexicon.digest(), "text_sha256": text_digest()}
+
+
 def load_directory(directory: Path) -> SatisfactionModel:
+    from ml.sklearn_model import PipelineModel
+
     manifest = read_manifest(directory)
     artifact = verified_artifact(directory, manifest)
+    check_features(manifest, directory)
     try:
-        model = joblib.load(artifact)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means this model cannot serve
-        raise ModelError(f"{artifact}: failed to load ({type(exc).__name__}: {exc})") from exc
+        pipeline = artifacts.load(artifact)
+    except artifacts.ArtifactError as exc:
+        raise ModelError(f"{artifact}: {exc}; refusing to load it") from None
     version = manifest.get("version", directory.name)
-    checked = _checked_model(model, version)
-    checked.version = version  # the manifest names the version, whatever the artifact was trained as
-    return checked
+    try:
+        model = PipelineModel(pipeline, version=version, level=str(manifest.get("level", "turn")))
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise ModelError(f"{artifact}: is not a satisfaction model ({type(exc).__name__}: {exc})") from None
+    return _checked_model(model, version)
 
 
 def load_import_spec(spec: str) -> SatisfactionModel:
@@ -176,15 +218,17 @@ def load(spec: str, models_dir: Path = DEFAULT_MODELS_DIR) -> SatisfactionModel:
     return load_directory(find(spec, models_dir).path)
 
 
-def write(directory: Path, model: object, manifest: dict[str, Any], card: str) -> dict[str, Any]:
-    """Write the artifact, then the manifest carrying its sha256, then the card."""
+def write(directory: Path, pipeline: object, manifest: dict[str, Any], card: str) -> dict[str, Any]:
+    """Write the artifact (skops), then the manifest carrying its sha256, then the card."""
     directory.mkdir(parents=True, exist_ok=False)
     artifact = directory / ARTIFACT
-    joblib.dump(model, artifact, compress=3)
+    artifacts.dump(pipeline, artifact)  # type: ignore[arg-type]
     manifest = {
         "format": MANIFEST_FORMAT,
         **manifest,
-        "artifact": {"file": ARTIFACT, "sha256": sha256_of(artifact), "bytes": artifact.stat().st_size},
+        "kind": KIND,
+        "features": features_record(),
+        "artifact": {"file": ARTIFACT, "format": "skops", "sha256": sha256_of(artifact), "bytes": artifact.stat().st_size},
     }
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     (directory / CARD).write_text(card, encoding="utf-8")

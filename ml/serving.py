@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ml.conversation import AGENT, CUSTOMER, ROLES, Conversation, Turn, customer_turn_positions
+from ml.gc_pause import cyclic_gc_paused
 from ml.labels import LABELS
-from ml.protocol import Prediction, SatisfactionModel, TermWeight, checked
+from ml.protocol import Prediction, SatisfactionModel, TermWeight, TurnScoringModel, checked
 from ml.registry import DEFAULT_MODELS_DIR, ModelError, ModelInfo, check_version, find, list_models, load
 
 __all__ = [
@@ -113,8 +114,12 @@ class ModelServer:
     def score(cls, model: SatisfactionModel, conversations: Sequence[Conversation]) -> list[Scored | None]:
         """Each conversation as a whole and at each customer turn (the conversation up to that turn).
 
-        None for a conversation in which the customer never wrote: there is nothing to judge.
+        None for a conversation in which the customer never wrote: there is nothing to judge. A model
+        that can judge every customer turn in one pass (`TurnScoringModel`, as the default one does)
+        is asked to; any other gets the whole conversations and every prefix as one batch.
         """
+        if isinstance(model, TurnScoringModel):
+            return cls._score_in_one_pass(model, conversations)
         batch: list[Conversation] = []
         plan: list[tuple[int, list[int]] | None] = []
         for turns in conversations:
@@ -134,4 +139,26 @@ class ModelServer:
             start, positions = entry
             turns = {pos: predictions[start + 1 + k] for k, pos in enumerate(positions)}
             out.append(Scored(conversation=predictions[start], turns=turns))
+        return out
+
+    @staticmethod
+    def _score_in_one_pass(model: TurnScoringModel, conversations: Sequence[Conversation]) -> list[Scored | None]:
+        with cyclic_gc_paused():
+            return ModelServer._check_turns(model, conversations, model.predict_turns(conversations) if conversations else [])
+
+    @staticmethod
+    def _check_turns(model: TurnScoringModel, conversations: Sequence[Conversation], results: list) -> list[Scored | None]:  # type: ignore[type-arg]
+        if len(results) != len(conversations):
+            raise ModelError(f"model {model.version} returned {len(results)} verdicts for {len(conversations)} conversations")
+        out: list[Scored | None] = []
+        for turns, result in zip(conversations, results, strict=True):
+            positions = customer_turn_positions(turns)
+            if result is None or not positions:
+                out.append(None)
+                continue
+            whole, by_turn = result
+            if len(by_turn) != len(positions) or set(by_turn) != set(positions):
+                raise ModelError(f"model {model.version} did not judge every customer turn")
+            version = model.version
+            out.append(Scored(checked(whole, version=version), {p: checked(v, version=version) for p, v in by_turn.items()}))
         return out

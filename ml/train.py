@@ -19,7 +19,9 @@ from sklearn.utils.class_weight import compute_sample_weight
 
 from ml import metrics, registry
 from ml.datasets import Dataset, Example
+from ml.model_card import model_card
 from ml.pipeline import PipelineParams, build_pipeline
+from ml.report import report
 from ml.sklearn_model import PipelineModel
 
 Step = Callable[[str], None]
@@ -38,8 +40,8 @@ class TrainResult:
 
 
 def library_versions() -> dict[str, str]:
-    import joblib
     import scipy
+    import skops
     import sklearn
 
     return {
@@ -47,7 +49,7 @@ def library_versions() -> dict[str, str]:
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
         "scipy": scipy.__version__,
-        "joblib": joblib.__version__,
+        "skops": skops.__version__,
     }
 
 
@@ -135,19 +137,19 @@ def train(
     if held:
         note(f"evaluating on {len(held)} held-out examples")
         predictions = model.predict([e.turns for e in held])
-        held_metrics = metrics.summary([e.label for e in held], [p.label for p in predictions])
+        held_metrics = report(held, [p.label for p in predictions])
         held_ids = {e.conversation_id for e in held}
         whole = [e for e in dataset.whole if e.conversation_id in held_ids]
         if dataset.level == "turn" and whole:
             # The verdict Rapport stores per conversation: the model on the whole conversation.
             predictions = model.predict([e.turns for e in whole])
-            whole_metrics = metrics.summary([e.label for e in whole], [p.label for p in predictions])
+            whole_metrics = report(whole, [p.label for p in predictions])
 
     note("writing")
     manifest = {
         "version": version,
         "created_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "kind": "ml.sklearn_model:PipelineModel",
+        "kind": registry.KIND,
         "labels": list(model_labels()),
         "level": dataset.level,
         "libraries": library_versions(),
@@ -171,9 +173,9 @@ def train(
         },
         "command": command,
     }
-    card = model_card(manifest)
+    card = model_card({**manifest, "features": registry.features_record()})
     _forget_process_state(pipeline)
-    written = registry.write(directory, model, manifest, card)
+    written = registry.write(directory, pipeline, manifest, card)
     return TrainResult(version, directory, written, model)
 
 
@@ -181,76 +183,3 @@ def model_labels() -> tuple[str, ...]:
     from ml.labels import LABELS
 
     return LABELS
-
-
-def model_card(manifest: dict[str, Any]) -> str:
-    data = manifest["training_data"]
-    params = manifest["parameters"]
-    held = manifest["metrics"]["heldout"]
-    lines = [
-        f"# Satisfaction model `{manifest['version']}`",
-        "",
-        "Labels a customer-service conversation SATISFIED, NEUTRAL or DISSATISFIED from its text, with",
-        "calibrated probabilities and the terms behind the label.",
-        "",
-        "## Intended use",
-        f"- Trained at **{manifest['level']} level**: each example is a conversation up to a customer turn.",
-        "  Rapport labels a whole conversation from all of it and each customer turn from the conversation",
-        "  up to that turn.",
-        "- A signal for prioritising follow-up and tracking trends, not a verdict on a person. Check it on",
-        "  your own conversations (`rapport model evaluate`) before relying on it.",
-        "",
-        "## Training data",
-        f"- {data['description']}",
-        f"- sha256 of the data: `{data['sha256']}`",
-        f"- Examples per label: {', '.join(f'{k} {v}' for k, v in data['class_counts'].items())}",
-        f"- Trained on {data['train_examples']} examples; {data['heldout_examples']} held out"
-        f" ({params['holdout']:.0%} of the conversations, whole conversations, seed {params['seed']}).",
-        "",
-        "## Pipeline",
-        "TF-IDF word n-grams of the customer's last turn, of the agent's turn before it and of the",
-        "customer's earlier turns (kept apart), character n-grams of the customer's last turn, a few shape",
-        "features (position, length, question and exclamation marks, capitals); text folded for case,",
-        "accents and digits. Class-balanced logistic regression with sigmoid calibration on balanced",
-        "weights, so probabilities are those of a population with the three labels equally common.",
-        "",
-        "Parameters: " + ", ".join(f"`{k}={v}`" for k, v in params.items()),
-        "",
-        "## Held-out metrics",
-    ]
-    if held:
-        lines += [
-            f"UAR (macro recall) **{held['uar']:.3f}**, macro F1 {held['macro_f1']:.3f}, Cohen's kappa"
-            f" {held['kappa']:.3f}, accuracy {held['accuracy']:.3f}, n = {held['n']}.",
-            "",
-            "| label | precision | recall | f1 | support |",
-            "|---|---|---|---|---|",
-        ]
-        for label, row in held["per_class"].items():
-            lines.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1']:.3f} | {row['support']} |")
-        lines += ["", "Confusion matrix (rows true, columns predicted; " + ", ".join(held["labels"]) + "):", ""]
-        lines += ["    " + " ".join(f"{v:5d}" for v in row) for row in held["confusion_matrix"]]
-    else:
-        lines.append("None: trained without a held-out part (`--holdout 0`).")
-    whole = manifest["metrics"].get("heldout_conversations")
-    if whole:
-        lines += [
-            "",
-            "Whole held-out conversations against their conversation labels (the verdict Rapport stores per",
-            f"conversation): UAR **{whole['uar']:.3f}**, macro F1 {whole['macro_f1']:.3f}, kappa {whole['kappa']:.3f},"
-            f" accuracy {whole['accuracy']:.3f}, n = {whole['n']}.",
-        ]
-    lines += [
-        "",
-        "## Limitations",
-        "- Bag-of-words: negation and sarcasm are caught only as far as word pairs and the agent's",
-        "  preceding turn reveal them.",
-        "- Languages and registers missing from the training data are guessed at poorly.",
-        "",
-        "## Reproduce",
-        f"`{manifest['command']}`" if manifest.get("command") else "(command not recorded)",
-        "",
-        f"Libraries: {', '.join(f'{k} {v}' for k, v in manifest['libraries'].items())}. Created {manifest['created_at']}.",
-        "",
-    ]
-    return "\n".join(lines)

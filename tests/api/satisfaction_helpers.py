@@ -140,7 +140,7 @@ _DIRS: dict[str, Path] = {}
 def models_dir_with_alt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A models dir holding support-v1, alt-1 (trained on the English corpus) and broken-1.
 
-    broken-1 is support-v1 renamed, whose model.joblib then had bytes appended: its manifest's
+    broken-1 is support-v1 renamed, whose model.skops then had bytes appended: its manifest's
     sha256 no longer matches. Trained once per run (a second or two), whichever module asks first.
     """
     if "alt" not in _DIRS:
@@ -152,7 +152,7 @@ def models_dir_with_alt(tmp_path_factory: pytest.TempPathFactory) -> Path:
         manifest = json.loads((broken / "manifest.json").read_text(encoding="utf-8"))
         manifest["version"] = BROKEN  # the artifact's sha256 stays the one of the untouched file
         (broken / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-        with (broken / "model.joblib").open("ab") as artifact:
+        with (broken / "model.skops").open("ab") as artifact:
             artifact.write(b"\x00tampered")
         _DIRS["alt"] = target
     return _DIRS["alt"]

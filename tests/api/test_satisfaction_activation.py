@@ -132,7 +132,7 @@ async def test_a_version_that_is_not_in_models_is_refused(alt_client, workspaces
 
 
 async def test_a_tampered_artifact_is_refused_and_the_active_model_keeps_serving(alt_client, workspaces, engine):
-    # given a workspace served by alt-1; broken-1's model.joblib no longer matches its manifest
+    # given a workspace served by alt-1; broken-1's model.skops no longer matches its manifest
     ws = await workspaces.create()
     await activate(alt_client, ALT, key=ws.admin_key)
     before = await snapshot(engine, ws.id)
@@ -168,7 +168,7 @@ async def test_a_process_that_cannot_load_the_activated_model_keeps_serving_the_
     # given a second process whose copy of alt-1 is damaged, serving the workspace with support-v1
     damaged = tmp_path / "models"
     shutil.copytree(models_dir, damaged)
-    with (damaged / ALT / "model.joblib").open("r+b") as artifact:
+    with (damaged / ALT / "model.skops").open("r+b") as artifact:
         artifact.seek(100)
         artifact.write(b"\xff\xfe\xfd")
     ws = await workspaces.create()

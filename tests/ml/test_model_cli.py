@@ -57,7 +57,7 @@ def test_train_writes_the_version_and_prints_its_held_out_metrics(data_dir, tmp_
 
     # then
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (models / "v1").iterdir()) == ["MODEL_CARD.md", "manifest.json", "model.joblib"]
+    assert sorted(p.name for p in (models / "v1").iterdir()) == ["MODEL_CARD.md", "manifest.json", "model.skops"]
     manifest = json.loads((models / "v1" / "manifest.json").read_text())
     assert manifest["version"] == "v1" and manifest["level"] == "turn"
     assert manifest["training_data"]["files"] == ["chats.jsonl"]
@@ -79,7 +79,10 @@ def test_evaluate_prints_one_json_object_and_writes_metrics_and_plots(trained_v1
     assert result.exit_code == 0, result.output
     assert len(result.stdout.strip().splitlines()) == 1
     metrics = json.loads(result.stdout)
-    assert {"uar", "macro_f1", "kappa", "accuracy", "n", "per_class", "confusion_matrix", "brier"} <= set(metrics)
+    assert {"uar", "uar_ci95", "macro_f1", "kappa", "accuracy", "n", "per_class", "confusion_matrix", "brier", "slices"} <= set(metrics)
+    assert metrics["uar_ci95"][0] <= metrics["uar"] <= metrics["uar_ci95"][1]
+    assert set(metrics["slices"]["language"]) == {"es", "pt", "en"}
+    assert set(metrics["slices"]["position"]) == {"first customer turn", "later customer turns"}
     assert metrics["n"] == 60  # two labelled customer turns per conversation
     assert metrics["model"] == "v1"
     assert set(metrics["per_class"]) == set(LABELS)
@@ -122,6 +125,7 @@ def test_evaluate_without_json_prints_a_table_and_where_the_files_are(trained_v1
     out = one_line(result.stdout)
     assert "model v1 on fresh.jsonl" in out
     assert "confusion matrix" in out and "Brier score" in out
+    assert "95% CI" in out and "language: pt" in out and "position: first customer turn" in out
     assert (tmp_path / "eval" / "metrics.json").is_file()
 
 
@@ -200,7 +204,7 @@ def test_train_on_too_few_examples_of_a_label_exits_2_and_writes_nothing(tmp_pat
 
 def test_training_an_existing_version_again_exits_2_and_keeps_it(trained_v1, data_dir):
     # given
-    before = (trained_v1 / "v1" / "model.joblib").read_bytes()
+    before = (trained_v1 / "v1" / "model.skops").read_bytes()
 
     # when
     result = invoke("model", "train", "--data", data_dir, "--version", "v1", "--models-dir", trained_v1)
@@ -208,7 +212,7 @@ def test_training_an_existing_version_again_exits_2_and_keeps_it(trained_v1, dat
     # then
     assert result.exit_code == 2
     assert "model version 'v1' already exists" in one_line(result.stderr)
-    assert (trained_v1 / "v1" / "model.joblib").read_bytes() == before
+    assert (trained_v1 / "v1" / "model.skops").read_bytes() == before
 
 
 def test_evaluate_on_a_bad_data_file_exits_2_and_writes_nothing(trained_v1, tmp_path):

@@ -1,9 +1,9 @@
-"""Model versions on disk: found by version, directory or import spec; a tampered artifact never runs."""
+"""Model versions on disk: found by version, directory or import spec; damaged or unusable ones refused
+(a replaced artifact that would run code: tests/ml/test_artifact_safety.py)."""
 
 import json
 import shutil
 
-import joblib
 import pytest
 
 from ml import registry
@@ -12,16 +12,6 @@ from ml.labels import DISSATISFIED, NEUTRAL, SATISFIED
 from ml.registry import ModelError
 
 CONVERSATION = [Turn(CUSTOMER, "mi pedido no llegó"), Turn(AGENT, "Déjame revisarlo."), Turn(CUSTOMER, "muchas gracias")]
-
-
-class CreatesMarker:
-    """A pickle whose loading creates a file: what a swapped artifact could do instead."""
-
-    def __init__(self, marker):
-        self.marker = str(marker)
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
 
 
 @pytest.fixture
@@ -46,44 +36,6 @@ def test_a_version_loads_by_name_and_by_directory_and_predicts_as_trained(traine
         assert prediction.probabilities == pytest.approx(expected.probabilities)
 
 
-def test_a_changed_artifact_byte_is_refused_naming_the_sha256(models_dir):
-    # given
-    artifact = models_dir / "t1" / "model.joblib"
-    data = bytearray(artifact.read_bytes())
-    data[len(data) // 2] ^= 0x01
-    artifact.write_bytes(bytes(data))
-
-    # when
-    with pytest.raises(ModelError) as error:
-        registry.load("t1", models_dir)
-
-    # then
-    assert error.value.code == "MODEL_INVALID"
-    assert "sha256" in error.value.message and "refusing to load it" in error.value.message
-
-
-def test_a_swapped_artifact_is_refused_before_any_of_its_code_runs(models_dir, tmp_path):
-    # given a payload that does run code when unpickled
-    control_marker = tmp_path / "control-ran"
-    joblib.dump(CreatesMarker(control_marker), tmp_path / "control.joblib")
-    joblib.load(tmp_path / "control.joblib")
-    assert control_marker.exists()
-    # and the same payload in place of t1's artifact, the manifest untouched
-    marker = tmp_path / "swapped-ran"
-    manifest_before = (models_dir / "t1" / "manifest.json").read_bytes()
-    joblib.dump(CreatesMarker(marker), models_dir / "t1" / "model.joblib")
-
-    # when
-    with pytest.raises(ModelError) as error:
-        registry.load("t1", models_dir)
-
-    # then
-    assert error.value.code == "MODEL_INVALID"
-    assert "sha256" in error.value.message
-    assert not marker.exists()
-    assert (models_dir / "t1" / "manifest.json").read_bytes() == manifest_before
-
-
 def test_a_manifest_pointing_outside_its_directory_is_refused(models_dir, trained, tmp_path):
     # given another directory holding a real artifact, named by a relative path
     shutil.copytree(trained.directory, tmp_path / "other")
@@ -103,7 +55,7 @@ def test_a_manifest_pointing_outside_its_directory_is_refused(models_dir, traine
 @pytest.mark.parametrize(
     ("damage", "complaint"),
     [
-        (lambda d: (d / "model.joblib").unlink(), "is missing"),
+        (lambda d: (d / "model.skops").unlink(), "is missing"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "is not readable JSON"),
         (lambda d: (d / "manifest.json").write_text('{"format": 99, "artifact": {}}'), "is not a Rapport model manifest"),
     ],
@@ -119,23 +71,6 @@ def test_a_version_missing_its_artifact_or_with_a_broken_manifest_is_invalid(mod
     # then
     assert error.value.code == "MODEL_INVALID"
     assert complaint in error.value.message
-
-
-def test_an_intact_artifact_that_is_not_a_model_is_invalid(models_dir):
-    # given an artifact whose sha256 the manifest agrees with, holding a plain dict
-    directory = models_dir / "t1"
-    joblib.dump({"weights": [1, 2, 3]}, directory / "model.joblib")
-    manifest = json.loads((directory / "manifest.json").read_text())
-    manifest["artifact"]["sha256"] = registry.sha256_of(directory / "model.joblib")
-    (directory / "manifest.json").write_text(json.dumps(manifest))
-
-    # when
-    with pytest.raises(ModelError) as error:
-        registry.load("t1", models_dir)
-
-    # then
-    assert error.value.code == "MODEL_INVALID"
-    assert "is not a satisfaction model" in error.value.message
 
 
 @pytest.mark.parametrize("version", ["../x", "../../etc", "a/b", ".hidden", "-rf", "x" * 65, "v 1"])

@@ -29,7 +29,7 @@ def models_dir(trained, tmp_path):
 
 
 def damage(models_dir, version="t1"):
-    artifact = models_dir / version / "model.joblib"
+    artifact = models_dir / version / "model.skops"
     data = bytearray(artifact.read_bytes())
     data[-1] ^= 0xFF
     artifact.write_bytes(bytes(data))
@@ -142,7 +142,7 @@ def test_a_model_that_failed_to_load_is_not_retried_at_once_but_check_retries_it
     damage(models_dir)
     with pytest.raises(ModelError):
         server.model("t1")
-    shutil.copy(trained.directory / "model.joblib", models_dir / "t1" / "model.joblib")  # repaired
+    shutil.copy(trained.directory / "model.skops", models_dir / "t1" / "model.skops")  # repaired
 
     # when
     with pytest.raises(ModelError) as again:
@@ -200,4 +200,4 @@ def test_the_server_lists_versions_and_describes_one(models_dir):
     # then
     assert [v.version for v in versions] == ["t1"]
     assert info.path == models_dir / "t1"
-    assert info.manifest["artifact"]["file"] == "model.joblib"
+    assert info.manifest["artifact"]["file"] == "model.skops"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ml.text import fold
+from ml.text import TEXT_CHARS, fold, read
 
 
 @pytest.mark.parametrize(
@@ -59,10 +59,40 @@ def test_two_order_numbers_look_alike_after_folding():
     assert first == second
 
 
-@pytest.mark.parametrize(("written", "folded"), [("Obrigado 😀 ÓTIMO", "obrigado 😀 otimo"), ("gracias 🙏👍", "gracias 🙏👍"), ("ugh 😡", "ugh 😡")])
-def test_fold_keeps_emojis(written, folded):
+@pytest.mark.parametrize(
+    ("written", "words"),
+    [
+        ("Obrigado 😀 ÓTIMO!!!", ["obrigado", "otimo"]),
+        ("gracias 🙏👍", ["gracias"]),
+        ("PÉSSIMO?! atendimento...", ["pessimo", "atendimento"]),
+        ("don't", ["don", "t"]),
+    ],
+)
+def test_punctuation_capitals_and_emojis_never_reach_the_words(written, words):
     # when
-    result = fold(written)
+    _, result, _ = read(written)
 
     # then
-    assert result == folded
+    assert result == words
+
+
+@pytest.mark.parametrize(("written", "word"), [("pessimooooo", "pessimoo"), ("muuuuito obrigado", "muuito"), ("goooood", "good")])
+def test_stretched_letters_are_cut_to_two_and_noticed(written, word):
+    # when
+    _, words, stretched = read(written)
+
+    # then
+    assert words[0] == word
+    assert stretched
+
+
+def test_a_turn_is_read_as_far_as_text_chars():
+    # given
+    long = "ok " * TEXT_CHARS
+
+    # when
+    folded, words, _ = read(long)
+
+    # then
+    assert len(folded) == TEXT_CHARS
+    assert len(words) == TEXT_CHARS // 3 + 1

@@ -24,12 +24,12 @@ def test_training_writes_the_artifact_its_manifest_and_a_model_card(trained, syn
     # then
     assert directory.name == "t1"
     assert manifest["version"] == "t1"
-    assert manifest["artifact"]["file"] == "model.joblib"
-    assert manifest["artifact"]["sha256"] == registry.sha256_of(directory / "model.joblib")
-    assert manifest["artifact"]["bytes"] == (directory / "model.joblib").stat().st_size
+    assert manifest["artifact"]["file"] == "model.skops"
+    assert manifest["artifact"]["sha256"] == registry.sha256_of(directory / "model.skops")
+    assert manifest["artifact"]["bytes"] == (directory / "model.skops").stat().st_size
     assert manifest["labels"] == list(LABELS)
     assert manifest["level"] == "turn"
-    assert {"python", "scikit-learn", "numpy", "scipy", "joblib"} <= set(manifest["libraries"])
+    assert {"python", "scikit-learn", "numpy", "scipy", "skops"} <= set(manifest["libraries"])
     assert manifest["training_data"]["sha256"] == synthetic.sha256
     assert manifest["training_data"]["examples"] == len(synthetic.examples)
     assert manifest["training_data"]["train_examples"] + manifest["training_data"]["heldout_examples"] == len(synthetic.examples)
@@ -76,7 +76,7 @@ def test_the_same_data_trains_to_the_same_artifact_bytes(synthetic, tmp_path):
 
     # then
     assert first.manifest["artifact"]["sha256"] == second.manifest["artifact"]["sha256"]
-    assert (tmp_path / "one" / "same" / "model.joblib").read_bytes() == (tmp_path / "two" / "same" / "model.joblib").read_bytes()
+    assert (tmp_path / "one" / "same" / "model.skops").read_bytes() == (tmp_path / "two" / "same" / "model.skops").read_bytes()
 
 
 def test_the_held_out_split_never_divides_a_conversation(synthetic):
