@@ -63,6 +63,19 @@ async def failing_database(request, tmp_path) -> AsyncIterator[tuple[object, obj
         await admin.dispose()
 
 
+def saved_logging() -> dict[str, tuple[int, list[logging.Handler]]]:
+    """The levels and handlers of the loggers a logging configuration changes, to put them back after."""
+    names = ["", "uvicorn", "uvicorn.error", "uvicorn.access", *QUIET_LOGGERS]
+    return {name: (logging.getLogger(name).level, logging.getLogger(name).handlers[:]) for name in names}
+
+
+def restore_logging(saved: dict[str, tuple[int, list[logging.Handler]]]) -> None:
+    for name, (level, handlers) in saved.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+
+
 def capture_logs() -> tuple[io.StringIO, logging.Handler]:
     """Rapport's log output (its JSON formatter and filters, as `rapport serve` configures them) into a buffer."""
     install_request_id_on_log_records()
@@ -82,6 +95,7 @@ def capture_logs() -> tuple[io.StringIO, logging.Handler]:
 async def test_a_database_failure_shows_no_sql_parameters_or_paths_in_answers_or_logs(failing_database, clock, models, env):
     # given
     engine, ws = failing_database
+    saved = saved_logging()
     logs, handler = capture_logs()
     app = create_app(Settings(redis_url=None, rapport_env=env), engine=engine, clock=clock, models=models, run_jobs=False)
 
@@ -90,7 +104,7 @@ async def test_a_database_failure_shows_no_sql_parameters_or_paths_in_answers_or
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rapport.test") as http:
             response = await http.post("/graphql", json={"query": SEARCH}, headers={"Authorization": f"Bearer {ws.admin_key}"})
     finally:
-        logging.getLogger().removeHandler(handler)
+        restore_logging(saved)
 
     # then the client gets a masked error with a request id (and, in development, the exception's class)
     error = response.json()["errors"][0]
@@ -120,6 +134,7 @@ async def test_the_servers_logs_hold_no_query_strings_keys_or_e_mails(engine, cl
     # given a real uvicorn server logging as `rapport serve` configures it (JSON lines, access log on)
     ws = await workspaces.create()
     app = create_app(Settings(redis_url=None), engine=engine, clock=clock, models=models, run_jobs=False)
+    saved = saved_logging()
     config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_config=logging_config("INFO"), access_log=True)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
@@ -138,7 +153,7 @@ async def test_the_servers_logs_hold_no_query_strings_keys_or_e_mails(engine, cl
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
-        logging.config.dictConfig({"version": 1, "disable_existing_loggers": False})
+        restore_logging(saved)
 
     # then the access log names the path and the request log the operation, and nothing else leaks
     # (the test's own HTTP client logs through the same root logger: its lines are not the server's)
