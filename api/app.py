@@ -25,7 +25,7 @@ from strawberry.schema.base import BaseSchema
 from api import graphiql, observability
 from api.authentication import IDENTITY_STATE, PRINCIPAL_STATE, bearer_credential
 from api.context import Context
-from api.guards import GuardedGraphQL
+from api.edge import GraphQLEdge, observe_requests
 from api.http_conformance import GraphQLOverHTTP
 from api.loaders import Loaders
 from api.schema import build_schema, schema
@@ -228,8 +228,9 @@ def create_app(
         allowed_origins=settings.cors_origins,
         max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
     )
-    # Rate limit per key, body size limits, the batching refusal and authentication, in front of GraphQL (api/guards.py).
-    guarded_graphql = GuardedGraphQL(graphql_app, settings, clock, authenticator)
+    # The steps in front of the view, in order: request id and log line, body size, rate limit, authentication (api/edge.py).
+    metrics = observability.Metrics()
+    edge = GraphQLEdge(graphql_app, settings=settings, clock=clock, authenticator=authenticator)
     runner = JobRunner(sessions, clock, services=JobServices(models=models)) if run_jobs else None
 
     async def live(_: Request) -> Response:
@@ -240,8 +241,8 @@ def create_app(
         return await observability.readiness(engine, models)
 
     routes: list[BaseRoute] = [
-        Route("/graphql", guarded_graphql, methods=["GET", "POST"]),
-        WebSocketRoute("/graphql", guarded_graphql),  # subscriptions (api/subscriptions.py); rate-limited too
+        Route("/graphql", edge, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", edge),  # subscriptions (api/subscriptions.py); rate-limited too
         Route("/health/live", live),
         Route("/health/ready", ready),
     ]
@@ -265,18 +266,20 @@ def create_app(
                 await runner.stop()
             if owns_engine:
                 await engine.dispose()
-            await guarded_graphql.aclose()
+            await edge.aclose()
 
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.engine = engine
     app.state.models = models
     app.state.settings = settings  # resolvers read limits from it (e.g. max_import_rows)
-    app.state.guards = guarded_graphql
+    app.state.edge = edge
     app.state.authenticator = authenticator
     # Mutations that queue a job wake it (api.mutations.common.wake_job_runner).
     app.state.job_runner = runner
-    # /metrics, request ids and one JSON log line per GraphQL request (api/observability.py).
-    observability.instrument(app, engine=engine, models=models)
+    # /metrics (api/observability.py); request ids and the request log line are the edge's first step.
+    app.router.routes.append(observability.metrics_route(metrics, engine=engine, models=models))
+    app.state.metrics = metrics
+    observe_requests(app, metrics)
     if settings.cors_origins:
         # Outermost, so preflights are answered before rate limits; no cookies: clients send a Bearer key.
         app.add_middleware(

@@ -7,9 +7,10 @@ counted as they arrive and the request is refused as soon as they pass the limit
 body is never held in memory. JSON bodies (at most `max_body_bytes`) are read here and handed on.
 
 Batching (a JSON array of operations in one POST) is off unless `max_batch_operations` is set: then
-a batch of 1..max operations is accepted and takes one rate-limit token per operation (all or none,
-429 otherwise), and the GraphQL app runs its operations one after another (api/app.py). Otherwise:
-400 BATCHING_DISABLED, or 400 BATCH_TOO_LARGE past the maximum; either way nothing runs.
+a batch of 1..max operations is accepted, its size is left in the request's state for the rate limit
+(the next step, api/ratelimit.py: one token per operation, all or none), and the GraphQL app runs
+its operations one after another (api/app.py). Otherwise: 400 BATCHING_DISABLED, or 400
+BATCH_TOO_LARGE past the maximum; either way nothing runs.
 """
 
 import json
@@ -19,11 +20,12 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http_errors import refuse
-from api.ratelimit import refuse_rate_limited, take_more
 
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
 BATCHING_DISABLED = "BATCHING_DISABLED"
 BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
+# How many operations the request carries (a batch's size), for the rate limit after this step.
+OPERATIONS_STATE = "rapport.operations"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
@@ -100,10 +102,7 @@ class BodyLimitMiddleware:
                 code=BATCH_TOO_LARGE, extensions={"maxOperations": self.max_batch_operations},
             )
             return False
-        decision = await take_more(scope, len(operations) - 1)  # the request itself took the first token
-        if not decision.allowed:
-            await refuse_rate_limited(scope, receive, send, decision)
-            return False
+        scope.setdefault("state", {})[OPERATIONS_STATE] = len(operations)
         return True
 
     async def _read(self, receive: Receive, limit: int | None) -> bytes | None:

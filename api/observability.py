@@ -562,15 +562,11 @@ class ObservabilityMiddleware:
         )
 
 
-def instrument(app: Starlette, *, engine: AsyncEngine, models: ModelServer) -> Metrics:
-    """Give the app `/metrics` and the request middleware; its metrics live in `app.state.metrics`."""
+def metrics_route(metrics: Metrics, *, engine: AsyncEngine, models: ModelServer) -> Route:
+    """`GET /metrics`: the Prometheus text format (the request metrics come from ObservabilityMiddleware)."""
     install_request_id_on_log_records()
-    metrics = Metrics()
 
     async def metrics_endpoint(_: Request) -> Response:
         return await metrics.render(engine, models)
 
-    app.router.routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics)
-    app.state.metrics = metrics
-    return metrics
+    return Route("/metrics", metrics_endpoint, methods=["GET"])

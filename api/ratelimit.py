@@ -1,7 +1,8 @@
 """Rate limiting per API key: a token bucket in front of /graphql, answered with 429 and RATE_LIMITED.
 
 Each caller has a bucket of `burst` tokens refilled at `per_second` tokens a second; a request takes
-one token (a batch one per operation) or is refused with a `Retry-After` (whole seconds, rounded up).
+one token (a batch one per operation, all or none: the body step before counted them) or is refused
+with a `Retry-After` (whole seconds, rounded up).
 The caller is the SHA-256 of its bearer key (the raw key is never kept, not even in memory as a dict
 key) or, without a key, its client address. A key not yet seen to authenticate also spends from its
 address's bucket of new keys, so invented keys do not each get a fresh bucket.
@@ -24,6 +25,7 @@ from typing import Protocol
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.body_limits import OPERATIONS_STATE
 from api.http_errors import refuse
 
 log = logging.getLogger(__name__)
@@ -121,8 +123,8 @@ class RedisBuckets:
         except Exception as exc:  # noqa: BLE001 - any Redis failure: limit locally rather than refuse
             self._down_until = time.monotonic() + REDIS_RETRY_SECONDS
             log.warning(
-                "rate limit store (Redis) unavailable, limiting per process for %ss: %s: %s",
-                REDIS_RETRY_SECONDS, type(exc).__name__, exc,
+                "rate limit store (Redis) unavailable, limiting per process for %ss: %s",
+                REDIS_RETRY_SECONDS, type(exc).__name__,
             )
             return await self._fallback.take(key, tokens)
         return Decision(bool(int(allowed)), float(retry))
@@ -165,31 +167,17 @@ MAX_KNOWN_KEYS = 100_000
 
 @dataclass
 class _Caller:
-    """What the middleware knows of the request being served, for the app to use and to fill in."""
+    """What the middleware knows of the request being served, for the authentication step to fill in."""
 
-    store: BucketStore
-    key: str
     authenticated: bool = False
-
-    async def take_more(self, tokens: int) -> Decision:
-        return await self.store.take(self.key, tokens)
 
 
 def note_authenticated(scope: Scope) -> None:
-    """Called by the app once the request's key authenticated: later requests with it skip the address bucket."""
+    """Called once the request's key authenticated: later requests with it skip the address bucket."""
     state = scope.get("state")
     caller = state.get(_STATE_KEY) if isinstance(state, dict) else None
     if isinstance(caller, _Caller):
         caller.authenticated = True
-
-
-async def take_more(scope: Scope, tokens: int) -> Decision:
-    """Charge the caller `tokens` more (each operation of a batch past the first); allowed when unlimited."""
-    state = scope.get("state")
-    caller = state.get(_STATE_KEY) if isinstance(state, dict) else None
-    if not isinstance(caller, _Caller) or tokens <= 0:
-        return Decision(True)
-    return await caller.take_more(tokens)
 
 
 async def refuse_rate_limited(scope: Scope, receive: Receive, send: Send, decision: Decision) -> None:
@@ -228,14 +216,15 @@ class RateLimitMiddleware:
             return
         digest = _bearer_digest(scope)
         key = address_key(scope) if digest is None else "key:" + digest
-        decision = await self.store.take(key)
+        state = scope.setdefault("state", {})
+        decision = await self.store.take(key, state.get(OPERATIONS_STATE, 1))
         if decision.allowed and digest is not None and digest not in self._known:
             decision = await self.store.take(address_key(scope, "newkey"))
         if not decision.allowed:
             await refuse_rate_limited(scope, receive, send, decision)
             return
-        caller = _Caller(self.store, key)
-        scope.setdefault("state", {})[_STATE_KEY] = caller
+        caller = _Caller()
+        state[_STATE_KEY] = caller
         try:
             await self.app(scope, receive, send)
         finally:

@@ -264,3 +264,16 @@ def test_cors_origins_read_from_the_environment(monkeypatch):
 
     assert settings.cors_origins == [ALLOWED, "https://admin.rapport.example"]
     assert settings.production
+
+
+@pytest.mark.parametrize("env", ["production", "development"])
+@pytest.mark.parametrize("query", ["{ contac { id } }", "{ __schema { types { name } } }", "{ viewer { user { id } "])
+async def test_without_a_key_nothing_of_the_schema_is_told(engine, clock, models, env, query):
+    # given no key: a probe of the schema (a misspelt field, introspection, a broken document)
+    async with app_client(engine, clock, models, rapport_env=env) as http:
+        response = await ask(http, query, None)
+
+    # then only UNAUTHENTICATED: no validation answer, no suggestion, no parse position
+    body = response.json()
+    assert codes(body) == ["UNAUTHENTICATED"]
+    assert "contact" not in response.text and "Did you mean" not in response.text and "Syntax" not in response.text

@@ -33,7 +33,7 @@ async def serve(settings: Settings, engine, clock, models) -> AsyncIterator[http
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://rapport.test") as http:
             yield http
     finally:
-        await app.state.guards.aclose()
+        await app.state.edge.aclose()
 
 
 def limited(burst: int, per_second: float, **extra) -> Settings:
