@@ -198,7 +198,8 @@ def _selection_errors(document: DocumentNode, limits: Limits) -> list[GraphQLErr
 
 
 # Parsed documents of the texts clients send again and again (the parse options, max_tokens, are part of
-# the key). Documents are never mutated after parsing; long texts are not kept.
+# the key). Documents are never mutated after parsing; long texts are not kept. Not strawberry's
+# ParserCache: it lets a parse error escape the extensions, so the error would carry no code.
 _PARSE_CACHE_MAX_CHARS = 20_000
 _parse_cached = functools.lru_cache(maxsize=512)(parse)
 
