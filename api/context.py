@@ -17,7 +17,7 @@ class Context:
     request: Any
     response: Any
     # A WebSocket context has none (None): its subscriptions open short sessions from `sessions`, and
-    # queries and mutations are only served over HTTP (api.schema.SubscriptionsOnlyOverWebSocket).
+    # queries and mutations are only served over HTTP (api.schema.ExecutionGuards).
     session: RequestSession
     clock: Clock
     principal: Principal | None

@@ -64,7 +64,7 @@ from graphql import (
 from strawberry.schema.schema import validate_document
 from strawberry.extensions import SchemaExtension
 
-from api.selections import count_selections
+from api.selections import SelectionCount, count_selections
 from domain.errors import ErrorCode
 from domain.repositories.paging import MAX_PAGE_SIZE
 from domain.settings import Settings, get_settings
@@ -182,7 +182,7 @@ class QueryLimits(SchemaExtension):
 
 def _selection_errors(document: DocumentNode, limits: Limits) -> list[GraphQLError]:
     """The bounds that keep graphql-core's quadratic overlap check short (api/selections.py)."""
-    counted = count_selections(document.definitions)
+    counted = _counted(document)
     errors = []
     if counted.total > limits.max_selections:
         errors.append(_coded(
@@ -195,6 +195,25 @@ def _selection_errors(document: DocumentNode, limits: Limits) -> list[GraphQLErr
             f" is {limits.max_repeated_selections}", ErrorCode.QUERY_TOO_COMPLEX, limit=limits.max_repeated_selections,
         ))
     return errors
+
+
+_COUNTED: OrderedDict[int, tuple[DocumentNode, SelectionCount]] = OrderedDict()
+
+
+def _counted(document: DocumentNode) -> SelectionCount:
+    """Counts of a document, remembered by identity: the parse cache hands out one document per text.
+
+    (Not an lru_cache: graphql-core's nodes hash structurally, a walk of the whole document.)
+    """
+    entry = _COUNTED.get(id(document))
+    if entry is not None and entry[0] is document:
+        _COUNTED.move_to_end(id(document))
+        return entry[1]
+    counted = count_selections(document.definitions)
+    _COUNTED[id(document)] = (document, counted)
+    while len(_COUNTED) > 512:
+        _COUNTED.popitem(last=False)
+    return counted
 
 
 # Parsed documents of the texts clients send again and again (the parse options, max_tokens, are part of

@@ -30,36 +30,24 @@ from domain.errors import ErrorCode
 QUERY = merge_types("Query", (Query, AccessQueries))
 
 
-class RequireAuthentication(SchemaExtension):
-    """Never execute without a caller: api/authentication.py refuses such requests first; this is the backstop."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if getattr(context, "principal", None) is None:
-            self.execution_context.result = _unauthenticated()
-        yield
-
-
-class SubscriptionsOnlyOverWebSocket(SchemaExtension):
-    """Queries and mutations over HTTP, subscriptions over WebSocket (api/subscriptions.py).
-
-    A WebSocket connection has no request session for query and mutation resolvers, and an HTTP
-    request cannot carry a stream.
-    """
+class ExecutionGuards(SchemaExtension):
+    """Before anything executes: a caller (api/authentication.py refuses requests without one first; this
+    is the backstop), and the right transport: queries and mutations over HTTP, subscriptions over
+    WebSocket (a WebSocket has no request session for query resolvers; an HTTP request cannot stream)."""
 
     def on_execute(self) -> Iterator[None]:
         ec = self.execution_context
-        over_websocket = getattr(ec.context, "session", None) is None
-        is_subscription = ec.operation_type == OperationType.SUBSCRIPTION
-        if ec.result is None and over_websocket != is_subscription:
-            message = (
-                "queries and mutations are served over HTTP: POST them to /graphql"
-                if over_websocket
-                else "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
-            )
-            self.execution_context.result = ExecutionResult(
-                data=None, errors=[CodedError(message, ErrorCode.BAD_USER_INPUT)]
-            )
+        if getattr(ec.context, "principal", None) is None:
+            ec.result = _unauthenticated()
+        elif ec.result is None:
+            over_websocket = getattr(ec.context, "session", None) is None
+            if over_websocket != (ec.operation_type == OperationType.SUBSCRIPTION):
+                message = (
+                    "queries and mutations are served over HTTP: POST them to /graphql"
+                    if over_websocket
+                    else "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
+                )
+                ec.result = ExecutionResult(data=None, errors=[CodedError(message, ErrorCode.BAD_USER_INPUT)])
         yield
 
 
@@ -87,7 +75,7 @@ def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> 
     # QueryLimits (api/limits.py): token, selection, depth, alias, page-size and cost limits; `extensions.cost`.
     # ClassifiedErrors (api/errors.py): every error's code; faults masked in every mode.
     extensions: list[Any] = [
-        RequireAuthentication, SubscriptionsOnlyOverWebSocket, QueryLimits,
+        ExecutionGuards, QueryLimits,
         functools.partial(ClassifiedErrors, production=production),
     ]
     if production:

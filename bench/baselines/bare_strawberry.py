@@ -28,3 +28,11 @@ class Query:
 
 
 app = Starlette(routes=[Route("/graphql", GraphQL(strawberry.Schema(query=Query)), methods=["GET", "POST"])])
+
+# The same app with Strawberry's own parse and validation caches: the fairer baseline for Rapport,
+# which skips both for the texts it has seen (api/limits.py).
+from strawberry.extensions import ParserCache, ValidationCache  # noqa: E402
+
+cached_app = Starlette(routes=[Route("/graphql", GraphQL(strawberry.Schema(
+    query=Query, extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=1024)],
+)), methods=["GET", "POST"])])
