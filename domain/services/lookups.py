@@ -27,7 +27,7 @@ def unique_ids(ids: Sequence[int], field: str) -> list[int]:
     """The ids in the order given, each once; at most MAX_IDS_PER_CALL of them."""
     kept = list(dict.fromkeys(ids))
     if len(kept) > MAX_IDS_PER_CALL:
-        raise InvalidInput(f"at most {MAX_IDS_PER_CALL} ids per call; use a bulk action for more", field=field)
+        raise InvalidInput(f"at most {MAX_IDS_PER_CALL:,} ids per call; use a bulk action for more", field=field)
     return kept
 
 
