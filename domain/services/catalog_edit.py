@@ -17,6 +17,7 @@ from domain.policies import Action, Principal, authorize
 from domain.repositories import audit as audit_repo
 from domain.repositories import catalog_writes as repo
 from domain.services import audit, lookups
+from domain.unique_keys import UniqueKey, violated_key
 
 M = TypeVar("M")
 
@@ -68,7 +69,9 @@ async def flush_named(session: RequestSession, model: Any, name: str) -> None:
     try:
         await session.raw.flush()
     except IntegrityError as exc:
-        raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from exc
+        if violated_key(exc) != UniqueKey.of(model, "workspace_id", "name"):
+            raise
+        raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from None
 
 
 async def create_named(
