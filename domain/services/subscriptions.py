@@ -39,6 +39,7 @@ async def unsubscribe(
     authorize(principal, Action.WRITE)
     reason = _clean_reason(reason)
     async with write_transaction(session.raw):
+        # The contact's lock makes concurrent unsubscribes take turns: the second finds it done.
         contact = await lookups.contact(session, principal, contact_id, field="contactId")
         ws = principal.workspace_id
         sub = await repo.subscription(session.raw, workspace_id=ws, contact_id=contact.id, channel=channel)
