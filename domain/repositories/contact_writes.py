@@ -116,8 +116,10 @@ async def add_members(
     table, column = MEMBERSHIP_TABLES[kind]
     rows = [{"workspace_id": workspace_id, "contact_id": c, column: t, "created_at": now} for c, t in sorted(set(pairs))]
     target = getattr(table, column)
-    stmt = insert_ignore(session, table.__table__, ["contact_id", column]).values(rows).returning(table.contact_id, target)
-    return [(c, t) for c, t in await session.execute(stmt)]
+    stmt = insert_ignore(session, table.__table__, ["contact_id", column]).returning(table.contact_id, target)
+    # Executed with a list, SQLAlchemy sends multi-row INSERTs under each driver's parameter limit
+    # ("insertmanyvalues") and gathers what every one of them returned: any number of pairs fits.
+    return [(c, t) for c, t in await session.execute(stmt, rows)]
 
 
 async def remove_members(

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, union
+from sqlalchemy import Row, delete, func, or_, select, union
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
@@ -80,6 +80,29 @@ async def contacts_by_keys(
         return []
     result = await session.execute(parts[0] if len(parts) == 1 else union(*parts))
     return list(result.all())
+
+
+async def lock_contacts_by_keys(
+    session: AsyncSession, *, workspace_id: int, emails: Sequence[str], phones: Sequence[str]
+) -> None:
+    """Lock the contacts a batch may update before reading them, as a 1:1 edit locks its contact.
+
+    PostgreSQL: one FOR NO KEY UPDATE in id order, so edits and other imports of these contacts wait
+    (and two batches never deadlock); what the batch then reads is what it changes. SQLite needs
+    nothing: the batch holds the database's write lock from its first statement (jobs.claim).
+    """
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql" or not (emails or phones):
+        return
+    keys = []
+    if emails:
+        keys.append(Contact.email.in_(_values("e", emails)))
+    if phones:
+        keys.append(Contact.phone.in_(_values("p", phones)))
+    await session.execute(
+        select(Contact.id).where(Contact.workspace_id == workspace_id, or_(*keys)).order_by(Contact.id)
+        .with_for_update(key_share=True)
+    )
 
 
 async def tombstoned(session: AsyncSession, *, workspace_id: int, hashes: Sequence[str]) -> set[str]:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain import models
@@ -67,3 +67,23 @@ async def audit_actions(engine: AsyncEngine, workspace_id: int) -> Counter[str]:
 async def count(engine: AsyncEngine, model: Any, *conditions: Any) -> int:
     ((n,),) = await rows(engine, select(func.count()).select_from(model).where(*conditions))
     return int(n)
+
+
+async def blocked_on_a_lock(engine: AsyncEngine, *, polls: int = 3000) -> None:
+    """Return once a session of the test database waits for a lock another one holds.
+
+    PostgreSQL shows it in pg_stat_activity. On SQLite a writer waits for the database's one write
+    lock inside its driver thread, out of sight: there is nothing to wait for here, and a test must
+    hold whichever order the two writers end up in.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+    )
+    for _ in range(polls):
+        async with engine.connect() as connection:
+            if await connection.scalar(waiting):
+                return
+        await asyncio.sleep(0.01)  # a poll interval, not a bet on timing: the loop ends on the condition
+    raise AssertionError("no session ever waited for a lock")
