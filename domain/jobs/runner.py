@@ -115,6 +115,8 @@ class JobRunner:
                 while not finished and not self._stopping:
                     finished = await self.run_batch(job_id)
                     batches += 1
+                    # Let whatever is ready (requests of every workspace) run between two batches.
+                    await asyncio.sleep(0)
         return batches
 
     def _can_run(self, kind: JobKind) -> bool:
