@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from api.ids import to_global_id
 from domain import models
-from domain.enums import DiscardReason, Role
+from domain.enums import CustomFieldType, DiscardReason, Role
 from tests.api.action_helpers import rows
 from tests.api.concurrency_helpers import AT_ONCE, audit_actions, contract_at_once, count, outcomes_at_once
 
@@ -79,6 +79,7 @@ async def test_concurrent_tag_changes_are_audited_once(client, engine, workspace
         ("ContactUnsubscribe", "CONTACT_UNSUBSCRIBED"),
         ("ContactSuspend", "CONTACT_SUSPENDED"),
         ("ContactUpdate", "CONTACT_UPDATED"),
+        ("ContactUpdateCustomField", "CONTACT_UPDATED"),
     ],
 )
 async def test_concurrent_identical_changes_of_a_contact_are_audited_once(
@@ -89,6 +90,7 @@ async def test_concurrent_identical_changes_of_a_contact_are_audited_once(
     company = gid(models.Company, await workspaces.named(ws, models.Company, "Acme"))
     department = gid(models.Department, await workspaces.named(ws, models.Department, "Compras"))
     group = gid(models.Group, await workspaces.named(ws, models.Group, "Soporte"))
+    await workspaces.custom_field(ws, "city", CustomFieldType.TEXT)
     variables = {
         "ContactSetCompany": {"contactId": contact, "companyId": company},
         "ContactSetDepartment": {"contactId": contact, "departmentId": department},
@@ -96,10 +98,11 @@ async def test_concurrent_identical_changes_of_a_contact_are_audited_once(
         "ContactUnsubscribe": {"contactId": contact, "channel": "WHATSAPP", "reason": "asked to stop"},
         "ContactSuspend": {"id": contact},
         "ContactUpdate": {"id": contact, "input": {"name": "Ana María", "customFields": []}},
+        "ContactUpdateCustomField": {"id": contact, "input": {"customFields": [{"key": "city", "value": "Rosario"}]}},
     }[operation]
 
     # when
-    outcomes = await contract_at_once(client, operation, variables, key=ws.admin_key)
+    outcomes = await contract_at_once(client, operation.removesuffix("CustomField"), variables, key=ws.admin_key)
 
     # then
     assert outcomes == ALL_OK
