@@ -35,9 +35,13 @@ def violated_key(exc: BaseException) -> UniqueKey | None:
         return None
     driver_error = exc.orig
     if getattr(driver_error, "sqlstate", None) == UNIQUE_VIOLATION:
-        cause = driver_error.__cause__  # asyncpg's own error, with the table and the key
-        table = getattr(cause, "table_name", None)
-        found = _POSTGRES_DETAIL.match(getattr(cause, "detail", None) or "")
+        diag = getattr(driver_error, "diag", None)  # psycopg 3 carries the server's fields here
+        if diag is not None:
+            table, detail = diag.table_name, diag.message_detail
+        else:  # asyncpg: SQLAlchemy's adapted error is caused by asyncpg's own, which has them
+            cause = driver_error.__cause__
+            table, detail = getattr(cause, "table_name", None), getattr(cause, "detail", None)
+        found = _POSTGRES_DETAIL.match(detail or "")
         if not table or not found:
             return None
         return UniqueKey(table, frozenset(c.strip().strip('"') for c in found["columns"].split(",")))
