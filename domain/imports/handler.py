@@ -29,6 +29,7 @@ from domain.imports.rows import FieldRule, ImportRow, RowError, RowValidator
 from domain.jobs.registry import JobServices, register
 from domain.models import Job
 from domain.repositories import contact_writes
+from domain.repositories import import_errors
 from domain.repositories import imports as repo
 
 # Rows and cells per batch (and transaction). A batch holds the job's row lock, and on SQLite the
@@ -214,10 +215,10 @@ class ImportHandler:
     @staticmethod
     async def _store_errors(session: AsyncSession, job: Job, errors: list[RowError]) -> None:
         """Store errors up to MAX_STORED_ERRORS per job; count the ones beyond."""
-        room = 0 if job.omitted_errors else MAX_STORED_ERRORS - await repo.count_row_errors(session, job_id=job.id)
+        room = 0 if job.omitted_errors else MAX_STORED_ERRORS - await import_errors.count_row_errors(session, job_id=job.id)
         kept = errors[: max(0, room)]
         job.omitted_errors += len(errors) - len(kept)
-        await repo.insert_row_errors(session, job_id=job.id, errors=kept)
+        await import_errors.insert_row_errors(session, job_id=job.id, errors=kept)
 
     @staticmethod
     def _label(plan: ColumnPlan, name: str) -> str | None:

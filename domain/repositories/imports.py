@@ -14,7 +14,6 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
-from domain.db import RequestSession
 from domain.enums import Role
 from domain.models import (
     AuditEntry,
@@ -23,13 +22,11 @@ from domain.models import (
     CustomFieldValue,
     Job,
     JobFile,
-    JobRowError,
     User,
     Workspace,
 )
 from domain.repositories.contact_writes import MEMBERSHIP_TABLES
 from domain.repositories.fast_insert import insert_many, insert_tuples
-from domain.repositories.paging import Page, first_n_per_parent
 from domain.repositories.upsert import dialect_insert, insert_ignore
 
 # What an import compares and may change on an existing contact.
@@ -264,40 +261,6 @@ async def insert_audit(
     if rows:
         constants = {"workspace_id": workspace_id, "actor_user_id": actor_user_id, "at": at}
         await insert_many(session, AuditEntry.__table__, rows, constants=constants, serialized={"changes"})
-
-
-async def insert_row_errors(session: AsyncSession, *, job_id: int, errors: Iterable[Any]) -> None:
-    rows = [{"job_id": job_id, "row": e.row, "column": e.column, "message": e.message[:500]} for e in errors]
-    if rows:
-        await insert_many(session, JobRowError.__table__, rows)
-
-
-async def count_row_errors(session: AsyncSession, *, job_id: int) -> int:
-    return int(await session.scalar(select(func.count()).select_from(JobRowError).where(JobRowError.job_id == job_id)))
-
-
-async def row_error_pages(
-    session: RequestSession, *, workspace_id: int, job_ids: Sequence[int], first: int, offset: int
-) -> dict[int, Page[Any]]:
-    """One page of the rejected rows of each of many import jobs of the workspace, in row order (one statement).
-
-    Offsets are stable: a running job only appends errors of later rows.
-    """
-    stmt = (
-        select(JobRowError.id, JobRowError.row, JobRowError.column, JobRowError.message)
-        .join(Job, Job.id == JobRowError.job_id)
-        .where(Job.workspace_id == workspace_id, JobRowError.job_id.in_(job_ids))
-    )
-    return await first_n_per_parent(
-        session, stmt, parent=JobRowError.job_id, order_by=[JobRowError.row, JobRowError.id], first=first, offset=offset
-    )
-
-
-async def first_row_errors(session: AsyncSession, *, job_id: int, limit: int) -> list[JobRowError]:
-    rows = await session.scalars(
-        select(JobRowError).where(JobRowError.job_id == job_id).order_by(JobRowError.row, JobRowError.id).limit(limit)
-    )
-    return list(rows)
 
 
 async def workspace_slugs(session: AsyncSession) -> list[str]:

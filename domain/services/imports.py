@@ -21,7 +21,7 @@ from domain.models import ContactList, Job, JobFile, Tag
 from domain.policies import Action, Principal, authorize
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contact_writes
-from domain.repositories import imports as imports_repo
+from domain.repositories import import_errors
 from domain.repositories.paging import Page
 from domain.services.contacts import validate_first
 
@@ -90,6 +90,6 @@ async def row_error_pages(
     """A page of the rejected rows of each import job of the caller's workspace, by job."""
     authorize(principal, Action.READ)
     validate_first(first)
-    return await imports_repo.row_error_pages(
+    return await import_errors.row_error_pages(
         session, workspace_id=principal.workspace_id, job_ids=job_ids, first=first, offset=offset
     )
