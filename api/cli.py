@@ -167,6 +167,8 @@ def import_csv(
         console.print(f"[red]{job.error}[/red]", highlight=False)
     for error in done.errors:
         console.print(f"  row {error.row}, {error.column or 'row'}: {error.message}", highlight=False)
+    if job.omitted_errors:
+        console.print(f"  ... and {job.omitted_errors:,} more errors, counted but not kept", highlight=False)
     if job.status.value != "COMPLETED":
         raise typer.Exit(1)
 

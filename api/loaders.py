@@ -88,7 +88,7 @@ class Loaders:
         self.contact_count_by_list = self._member_count_loader(ContactList)
         self.contact_count_by_group = self._member_count_loader(Group)
         self.contact_count_by_segment: DataLoader[int, int] = DataLoader(self._segment_sizes)
-        self.import_errors_by_job: DataLoader[int, list[Any]] = DataLoader(self._import_errors)
+        self.import_errors_page: DataLoader[tuple[int, int, int], Page[Any]] = DataLoader(self._import_errors)
 
     # -- entities by id -------------------------------------------------------------------------
 
@@ -116,9 +116,14 @@ class Loaders:
         )
         return [sizes.get(k, 0) for k in keys]
 
-    async def _import_errors(self, keys: list[int]) -> list[list[Any]]:
-        grouped = await imports_service.row_errors(session=self._session, principal=self._principal, job_ids=keys)
-        return [grouped.get(k, []) for k in keys]
+    async def _import_errors(self, keys: list[tuple[int, int, int]]) -> list[Page[Any]]:
+        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
+            first, offset = params
+            return await imports_service.row_error_pages(
+                session=self._session, principal=self._principal, job_ids=ids, first=first, offset=offset
+            )
+
+        return await _grouped_by_params(keys, fetch, Page.empty())
 
     # -- per contact ----------------------------------------------------------------------------
 

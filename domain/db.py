@@ -18,6 +18,9 @@ from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an "INTEGER PRIMARY KEY"; PostgreSQL gets 64-bit keys for big tables.
 BigIntKey = BigInteger().with_variant(Integer, "sqlite")
+# The largest key of an INTEGER (every other table's) and of a BigIntKey primary key on PostgreSQL.
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
 # How long opening a PostgreSQL connection may take before the database counts as unavailable.
 CONNECT_TIMEOUT_SECONDS = 5
 
@@ -44,6 +47,11 @@ class UtcDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def key_limit(model: Any) -> int:
+    """The largest primary key `model`'s table can hold: larger ones name nothing and fail to bind."""
+    return INT64_MAX if isinstance(model.__table__.c.id.type, BigInteger) else INT32_MAX
 
 
 def enum_type(enum_cls: type[Enum]) -> SAEnum:

@@ -4,6 +4,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from domain.enums import ContactOrderField, EngagementStatus, SortDirection
+from domain.errors import InvalidInput
+
+# Ids one facet may name. Far more than a person picks, and every facet of a filter and of its segment
+# together stay well under the 32,767 values PostgreSQL binds in one statement.
+MAX_IDS_PER_FACET = 1_000
+# (facet attribute, the GraphQL input field it comes from)
+FACETS = (
+    ("tag_ids", "tagIds"), ("group_ids", "groupIds"), ("list_ids", "listIds"), ("company_ids", "companyIds"),
+    ("department_ids", "departmentIds"), ("flow_ids", "flowIds"),
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,11 @@ class ContactFilter:
     department_ids: tuple[int, ...] = ()
     flow_ids: tuple[int, ...] = ()
     segment_id: int | None = None
+
+    def __post_init__(self) -> None:
+        for attribute, name in FACETS:
+            if len(getattr(self, attribute)) > MAX_IDS_PER_FACET:
+                raise InvalidInput(f"a filter names at most {MAX_IDS_PER_FACET:,} ids per facet", field=f"filter.{name}")
 
     def without_statuses(self) -> "ContactFilter":
         return replace(self, statuses=())

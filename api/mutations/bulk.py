@@ -40,7 +40,7 @@ class ContactsBulkActionPayload:
 def _selection(selection: ContactSelection) -> bulk.Selection:
     ids = None
     if selection.ids is not None:
-        ids = parse_typed_ids(selection.ids, "Contact", field="selection.ids")
+        ids = parse_typed_ids(selection.ids, "Contact", field="selection.ids", limit=bulk.MAX_IDS)
     if selection.search is not None and len(selection.search) > MAX_SEARCH_LENGTH:
         raise InvalidInput(f"`search` is limited to {MAX_SEARCH_LENGTH} characters", field="selection.search")
     query = None

@@ -5,6 +5,7 @@ import strawberry
 from api.context import Info
 from api.ids import parse_typed_id, parse_typed_ids
 from api.mutations.common import UserError, attempt
+from domain.services.lookups import MAX_IDS_PER_CALL
 from api.types.contact import Contact
 from api.types.enums import ContactOrigin
 from domain.enums import ContactOrigin as Origin
@@ -85,8 +86,8 @@ class ContactMutations:
                 company_id=_optional_id(input.company_id, "Company", "companyId") if input.company_id is not None else None,
                 department_id=_optional_id(input.department_id, "Department", "departmentId") if input.department_id is not None else None,
                 custom_fields=_custom(input.custom_fields),
-                tag_ids=parse_typed_ids(input.tag_ids, "Tag", field="tagIds"),
-                list_ids=parse_typed_ids(input.list_ids, "ContactList", field="listIds"),
+                tag_ids=parse_typed_ids(input.tag_ids, "Tag", field="tagIds", limit=MAX_IDS_PER_CALL),
+                list_ids=parse_typed_ids(input.list_ids, "ContactList", field="listIds", limit=MAX_IDS_PER_CALL),
                 origin=Origin(input.origin),
             )
             return await contact_edit.create_contact(session=ctx.session, principal=ctx.caller, changes=changes, now=ctx.now)

@@ -17,6 +17,7 @@ from api.types.enums import Channel
 from api.types.profile import Note
 from domain.enums import Channel as DomainChannel
 from domain.services import contact_links, list_members, notes, subscriptions
+from domain.services.lookups import MAX_IDS_PER_CALL
 
 
 @strawberry.type
@@ -80,7 +81,7 @@ class ContactLinkMutations:
         async def run():  # type: ignore[no-untyped-def]
             return await contact_links.add_tags(
                 session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
-                tag_ids=parse_typed_ids(tag_ids, "Tag", field="tagIds"), now=ctx.now,
+                tag_ids=parse_typed_ids(tag_ids, "Tag", field="tagIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
             )
 
         return await _contact_payload(info, run)
@@ -94,7 +95,7 @@ class ContactLinkMutations:
         async def run():  # type: ignore[no-untyped-def]
             return await contact_links.remove_tags(
                 session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
-                tag_ids=parse_typed_ids(tag_ids, "Tag", field="tagIds"), now=ctx.now,
+                tag_ids=parse_typed_ids(tag_ids, "Tag", field="tagIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
             )
 
         return await _contact_payload(info, run)
@@ -108,7 +109,7 @@ class ContactLinkMutations:
         async def run():  # type: ignore[no-untyped-def]
             return await list_members.add_contacts(
                 session=ctx.session, principal=ctx.caller, list_id=parse_typed_id(list_id, "ContactList", field="listId"),
-                contact_ids=parse_typed_ids(contact_ids, "Contact", field="contactIds"), now=ctx.now,
+                contact_ids=parse_typed_ids(contact_ids, "Contact", field="contactIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
             )
 
         return await _list_payload(info, run)
@@ -122,7 +123,7 @@ class ContactLinkMutations:
         async def run():  # type: ignore[no-untyped-def]
             return await list_members.remove_contacts(
                 session=ctx.session, principal=ctx.caller, list_id=parse_typed_id(list_id, "ContactList", field="listId"),
-                contact_ids=parse_typed_ids(contact_ids, "Contact", field="contactIds"), now=ctx.now,
+                contact_ids=parse_typed_ids(contact_ids, "Contact", field="contactIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
             )
 
         return await _list_payload(info, run)

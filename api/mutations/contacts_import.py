@@ -12,6 +12,7 @@ from api.types.jobs import ImportJob
 from domain.errors import InvalidInput
 from domain.imports.options import ImportOptions as Options
 from domain.services import imports
+from domain.services.lookups import MAX_IDS_PER_CALL
 
 _READ_CHUNK = 1024 * 1024
 
@@ -36,8 +37,8 @@ class ImportOptions:
     def to_domain(self) -> Options:
         return Options(
             update_existing=bool(self.update_existing),
-            tag_ids=parse_typed_ids(self.tag_ids, "Tag", field="options.tagIds"),
-            list_ids=parse_typed_ids(self.list_ids, "ContactList", field="options.listIds"),
+            tag_ids=parse_typed_ids(self.tag_ids, "Tag", field="options.tagIds", limit=MAX_IDS_PER_CALL),
+            list_ids=parse_typed_ids(self.list_ids, "ContactList", field="options.listIds", limit=MAX_IDS_PER_CALL),
             dry_run=bool(self.dry_run),
         )
 

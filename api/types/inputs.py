@@ -26,14 +26,17 @@ class ContactFilter:
     )
 
     def to_domain(self) -> filters.ContactFilter:
+        def ids(given: list[strawberry.ID] | None, type_name: str, field: str) -> tuple[int, ...]:
+            return parse_typed_ids(given, type_name, field=f"filter.{field}", limit=filters.MAX_IDS_PER_FACET)
+
         return filters.ContactFilter(
             statuses=tuple(self.status or ()),
-            tag_ids=parse_typed_ids(self.tag_ids, "Tag", field="filter.tagIds"),
-            group_ids=parse_typed_ids(self.group_ids, "Group", field="filter.groupIds"),
-            list_ids=parse_typed_ids(self.list_ids, "ContactList", field="filter.listIds"),
-            company_ids=parse_typed_ids(self.company_ids, "Company", field="filter.companyIds"),
-            department_ids=parse_typed_ids(self.department_ids, "Department", field="filter.departmentIds"),
-            flow_ids=parse_typed_ids(self.flow_ids, "Flow", field="filter.flowIds"),
+            tag_ids=ids(self.tag_ids, "Tag", "tagIds"),
+            group_ids=ids(self.group_ids, "Group", "groupIds"),
+            list_ids=ids(self.list_ids, "ContactList", "listIds"),
+            company_ids=ids(self.company_ids, "Company", "companyIds"),
+            department_ids=ids(self.department_ids, "Department", "departmentIds"),
+            flow_ids=ids(self.flow_ids, "Flow", "flowIds"),
             segment_id=parse_typed_id(self.segment_id, "Segment", field="filter.segmentId") if self.segment_id else None,
         )
 

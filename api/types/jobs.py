@@ -5,10 +5,14 @@ from datetime import datetime
 import strawberry
 
 from api.context import Info
+from api.errors import domain_errors_as_graphql
 from api.ids import to_global_id
-from api.types.node import Node
+from api.types.node import Connection, Edge, Node, page_info
 from domain import models
 from domain.enums import JobStatus as DomainJobStatus
+from domain.errors import InvalidInput
+from domain.imports.handler import MAX_STORED_ERRORS
+from domain.repositories.paging import MAX_PAGE_SIZE, InvalidCursor, offset_from_cursor
 
 JobStatus = strawberry.enum(DomainJobStatus)
 
@@ -41,7 +45,18 @@ class ImportRowError:
     message: str
 
 
-@strawberry.type(description="A CSV import: counts so far and every rejected row.")
+def _row_error(row: models.JobRowError) -> ImportRowError:
+    return ImportRowError(row=row.row, column=row.column, message=row.message)
+
+
+def _offset(after: str | None) -> int:
+    try:
+        return offset_from_cursor(after)
+    except InvalidCursor as exc:
+        raise InvalidInput(str(exc), field="after") from exc
+
+
+@strawberry.type(description="A CSV import: counts so far and its rejected rows.")
 class ImportJob(Node):
     pk: strawberry.Private[int]
     status: JobStatus
@@ -50,18 +65,39 @@ class ImportJob(Node):
     updated: int
     skipped: int
     failed: int
+    omitted_errors: int = strawberry.field(
+        description=f"Rejected rows and notes found beyond the first {MAX_STORED_ERRORS:,} a job keeps: counted, "
+        "not stored (`failed` counts every rejected row)."
+    )
     created_at: datetime
     finished_at: datetime | None
 
-    @strawberry.field(description="Rejected rows, in row order.")
-    async def errors(self, info: Info) -> list[ImportRowError]:
-        rows = await info.context.loaders.import_errors_by_job.load(self.pk)
-        return [ImportRowError(row=r.row, column=r.column, message=r.message) for r in rows]
+    @strawberry.field(
+        description=f"The first rejected rows, in row order: at most `first` (1 to {MAX_PAGE_SIZE}). "
+        "rowErrors pages through all of them."
+    )
+    async def errors(self, info: Info, first: int = MAX_PAGE_SIZE) -> list[ImportRowError]:
+        with domain_errors_as_graphql():
+            page = await info.context.loaders.import_errors_page.load((self.pk, first, 0))
+        return [_row_error(r) for r in page.items]
+
+    @strawberry.field(
+        description=f"Rejected rows (and notes on the header), in row order; a job keeps the first "
+        f"{MAX_STORED_ERRORS:,} (see omittedErrors)."
+    )
+    async def row_errors(self, info: Info, first: int = 25, after: str | None = None) -> Connection[ImportRowError]:
+        with domain_errors_as_graphql():
+            page = await info.context.loaders.import_errors_page.load((self.pk, first, _offset(after)))
+        return Connection(
+            total_count=page.total_count or 0,
+            page_info=page_info(page.cursors, page.has_next_page, after is not None),
+            edges=[Edge(cursor=c, node=_row_error(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+        )
 
     @classmethod
     def from_row(cls, row: models.Job) -> "ImportJob":
         return cls(
             pk=row.id, id=to_global_id("ImportJob", row.id), status=row.status, total=row.total, created=row.created,
-            updated=row.updated, skipped=row.skipped, failed=row.failed, created_at=row.created_at,
-            finished_at=row.finished_at,
+            updated=row.updated, skipped=row.skipped, failed=row.failed, omitted_errors=row.omitted_errors,
+            created_at=row.created_at, finished_at=row.finished_at,
         )

@@ -18,6 +18,7 @@ from domain.imports.matching import Decisions, Seen, decide
 from domain.imports.options import ImportOptions
 from domain.imports.rows import ImportRow, RowError
 from domain.imports.trail import custom_value, joined
+from domain.repositories import contact_writes
 from domain.repositories import imports as repo
 from domain.services import audit
 from domain.text import fold, search_text
@@ -56,10 +57,10 @@ class BatchWriter:
         self.audit_rows: list[dict[str, Any]] = []
 
     async def apply(self, rows: Sequence[ImportRow], errors: Sequence[RowError], seen: Seen) -> BatchResult:
-        existing = await repo.contacts_by_keys(
-            self.s, workspace_id=self.ws,
-            emails=sorted({r.email for r in rows if r.email}), phones=sorted({r.phone for r in rows if r.phone}),
-        )
+        keys = {"emails": sorted({r.email for r in rows if r.email}), "phones": sorted({r.phone for r in rows if r.phone})}
+        if self.write and self.ctx.options.update_existing:
+            await repo.lock_contacts_by_keys(self.s, workspace_id=self.ws, **keys)
+        existing = await repo.contacts_by_keys(self.s, workspace_id=self.ws, **keys)
         plan = decide(rows, seen=seen, existing=existing, update_existing=self.ctx.options.update_existing,
                       columns=self.ctx.columns)
         await self._resolve_names(plan)
@@ -162,12 +163,12 @@ class BatchWriter:
         ids = [m.id for _, m in updates]
         current_custom = await repo.custom_values(self.s, workspace_id=self.ws, contact_ids=ids) if any(
             r.custom for r, _ in updates) else {}
-        current: dict[str, dict[int, set[int]]] = {"tags": {}, "lists": {}}
-        for kind in current:
+        had: dict[str, dict[int, set[int]]] = {"tags": {}, "lists": {}}
+        for kind in had:
             if kind in self.ids:
-                current[kind] = await repo.memberships(self.s, kind, workspace_id=self.ws, contact_ids=ids)
+                had[kind] = await repo.memberships(self.s, kind, workspace_id=self.ws, contact_ids=ids)
+        added = await self._add_members(updates, had)
         contact_rows, custom_rows = [], []
-        pairs: dict[str, list[tuple[int, int]]] = {"tags": [], "lists": []}
         for row, match in updates:
             old = {f: getattr(match, f) for f in FIELDS}
             given = {k: v for k, v in self._fields(row).items() if v is not None and v != old[k]}
@@ -180,12 +181,11 @@ class BatchWriter:
                     custom_rows.append({"workspace_id": self.ws, "contact_id": match.id,
                                         "field_id": self.ctx.field_ids[key], **columns})
                     trail += audit.diff({f"customFields.{key}": custom_value(before)}, {f"customFields.{key}": value})
-            for kind, found in pairs.items():
-                had = current[kind].get(match.id, set())
-                added = self._members(kind, row) - had
-                if added:
-                    found += [(match.id, t) for t in sorted(added)]
-                    trail += audit.diff({AUDIT_FIELD[kind]: sorted(had)}, {AUDIT_FIELD[kind]: sorted(had | added)})
+            for kind, by_contact in added.items():
+                mine = by_contact.get(match.id)
+                if mine:
+                    before = had[kind].get(match.id, set())
+                    trail += audit.diff({AUDIT_FIELD[kind]: sorted(before)}, {AUDIT_FIELD[kind]: sorted(before | mine)})
             if not trail:
                 continue  # identical to what the base has: nothing to write, nothing to audit
             contact_rows.append({
@@ -196,6 +196,24 @@ class BatchWriter:
         if self.write:
             await repo.update_contacts(self.s, workspace_id=self.ws, rows=contact_rows)
             await repo.upsert_custom_values(self.s, custom_rows)
-            for kind, found in pairs.items():
-                await repo.add_memberships(self.s, kind, workspace_id=self.ws, pairs=found, now=self.now)
         return len(contact_rows)
+
+    async def _add_members(
+        self, updates: list[tuple[ImportRow, Any]], had: dict[str, dict[int, set[int]]]
+    ) -> dict[str, dict[int, set[int]]]:
+        """Add the tags and lists the rows name that their contacts lack; per kind, contact -> the ids added.
+
+        What the INSERT itself reports, not what was missing when read: a bulk job or a list change
+        (which do not lock contacts) may have added some a moment ago; those join `had` instead.
+        """
+        added: dict[str, dict[int, set[int]]] = {}
+        for kind, current in had.items():
+            wanted = [(m.id, t) for row, m in updates for t in sorted(self._members(kind, row) - current.get(m.id, set()))]
+            inserted = wanted
+            if self.write and wanted:
+                inserted = await contact_writes.add_members(self.s, kind, workspace_id=self.ws, pairs=wanted, now=self.now)
+            for contact_id, target in inserted:
+                added.setdefault(kind, {}).setdefault(contact_id, set()).add(target)
+            for contact_id, target in set(wanted).difference(inserted):
+                current.setdefault(contact_id, set()).add(target)
+        return added

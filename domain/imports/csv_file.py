@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Columns a file may have. Ten contact fields and a workspace's custom fields fit many times over;
+# a header of 100,000 columns (689 KB) made every row a 100,000-cell record and 100,000 reports.
+MAX_COLUMNS = 200
 SEPARATORS = (",", ";")
 
 # Cells may hold long notes; the csv module's default limit (128 KiB) would reject some real files.
@@ -121,6 +124,10 @@ def header(text: str, separator: str) -> list[str]:
         raise ImportFileError(f"the header is not valid CSV: {exc}") from None
     if not first or not any(c.strip() for c in first):
         raise ImportFileError("the file has no header row (the first row must name the columns)")
+    if len(first) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"the header has {len(first):,} columns; an import takes at most {MAX_COLUMNS} (leave out the ones it does not need)"
+        )
     return [c.strip() for c in first]
 
 

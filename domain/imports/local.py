@@ -17,6 +17,7 @@ from domain.imports.options import ImportOptions
 from domain.jobs.runner import JobRunner
 from domain.models import Job, JobRowError
 from domain.policies import Principal
+from domain.repositories import import_errors
 from domain.repositories import imports as repo
 from domain.services import imports as imports_service
 
@@ -73,5 +74,5 @@ async def import_file(
         if on_batch is not None:
             on_batch(job)
     async with sessions() as session:
-        errors = await repo.first_row_errors(session, job_id=job.id, limit=first_errors)
+        errors = await import_errors.first_row_errors(session, job_id=job.id, limit=first_errors)
     return LocalImport(job=job, errors=errors)

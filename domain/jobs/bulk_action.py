@@ -67,11 +67,12 @@ async def _suspend(
 
 async def _delete(session: AsyncSession, batch: writes.Batch, job: Job, now: datetime) -> AuditRows:
     contacts = await writes.contacts_of(session, batch)
-    await delete_contacts(session, workspace_id=batch.workspace_id, contacts=contacts, now=now)
-    if not contacts:
+    deleted = await delete_contacts(session, workspace_id=batch.workspace_id, contacts=contacts, now=now)
+    if not deleted:
         return []
-    # A deleted contact keeps no history (only its tombstone); the workspace keeps who deleted how many.
-    changes = [{"field": "contacts", "old": len(contacts), "new": 0}, {"field": "job", "old": None, "new": job.id}]
+    # A deleted contact keeps no history (only its tombstone); the workspace keeps who deleted how many:
+    # those this batch deleted, not those another request deleted between our read and our DELETE.
+    changes = [{"field": "contacts", "old": len(deleted), "new": 0}, {"field": "job", "old": None, "new": job.id}]
     return [(None, "CONTACTS_DELETED", changes)]
 
 

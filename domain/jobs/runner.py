@@ -22,11 +22,17 @@ from domain.errors import DomainError
 from domain.jobs.registry import JobHandler, JobServices, handler_for
 from domain.models import Job
 from domain.repositories import jobs as jobs_repo
+from domain.unique_keys import violated_key
 
 log = logging.getLogger(__name__)
 
 # Jobs queued by another process never call our wake(); polling finds them (and orphans) soon.
 POLL_SECONDS = 0.5
+# A batch refused by a unique key lost a race: a request created the contact (or name) the batch was
+# creating, after the batch looked. The batch rolled back whole; run again, it finds that row and
+# matches it, as it would have had the request come first. Only a conflict that keeps coming back
+# (a bug, not a race) fails the job.
+CONFLICT_RETRIES = 3
 
 
 def _handler(kind: JobKind) -> JobHandler | None:
@@ -60,6 +66,7 @@ class JobRunner:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._warned: set[JobKind] = set()
+        self._conflicts: dict[int, int] = {}  # job id -> batches in a row refused by a unique key
 
     def start(self) -> None:
         """Run in the background from now on; unfinished jobs of an earlier run resume at once."""
@@ -108,6 +115,8 @@ class JobRunner:
                 while not finished and not self._stopping:
                     finished = await self.run_batch(job_id)
                     batches += 1
+                    # Let whatever is ready (requests of every workspace) run between two batches.
+                    await asyncio.sleep(0)
         return batches
 
     def _can_run(self, kind: JobKind) -> bool:
@@ -132,11 +141,17 @@ class JobRunner:
                 done = await handler.run_batch(session, job, now=now, services=self._services)
                 if done:
                     job.status, job.finished_at = JobStatus.COMPLETED, now
+            self._conflicts.pop(job_id, None)
             return done
         except Exception as exc:  # noqa: BLE001 - any failure of a batch fails its job
             if database_unavailable(exc):
                 # Not the job's fault: the batch rolled back; the loop retries and the job resumes.
                 raise
+            if violated_key(exc) is not None and self._conflicts.get(job_id, 0) < CONFLICT_RETRIES:
+                self._conflicts[job_id] = self._conflicts.get(job_id, 0) + 1
+                log.info("job runner: job %s lost a race for a unique key; running its batch again", job_id)
+                return False
+            self._conflicts.pop(job_id, None)
             log.exception("job runner: job %s failed", job_id)
             # The failed batch rolled back with its transaction; earlier batches stay committed.
             async with self._sessions() as session, session.begin():

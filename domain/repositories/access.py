@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import RequestSession
+from domain.db import RequestSession, key_limit
 from domain.enums import Role
 from domain.models import ApiKey, User, Workspace
-from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from domain.repositories.paging import Page, cursor_key, decode_cursor, encode_cursor
 
 
 async def workspace_by_slug(session: AsyncSession, slug: str) -> Workspace | None:
@@ -133,9 +133,7 @@ async def keys_page(
         where.append(ApiKey.revoked_at.is_(None))
     total = int(await session.scalar(select(func.count()).select_from(ApiKey).where(*where)))
     if after is not None:
-        last = decode_cursor(after).get("i")
-        if not isinstance(last, int) or isinstance(last, bool) or not 0 < last < 2**63:
-            raise InvalidCursor("the cursor is not one this API issued")
+        last = cursor_key(decode_cursor(after), "i", limit=key_limit(ApiKey))
         where.append(ApiKey.id < last)
     stmt = _key_listing().where(*where).order_by(ApiKey.id.desc()).limit(first + 1)
     rows = list((await session.execute(stmt)).all())

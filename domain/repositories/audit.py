@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db import RequestSession
+from domain.db import RequestSession, key_limit
 from domain.enums import AuditAction, AuditSource
 from domain.models import AuditEntry
-from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor, first_n_per_parent
+from domain.repositories.paging import Page, cursor_key, cursor_time, decode_cursor, encode_cursor, first_n_per_parent
 
 
 async def insert_entries(
@@ -37,12 +37,7 @@ async def insert_entries(
 
 def _after(cursor: str) -> Any:
     payload = decode_cursor(cursor)
-    try:
-        at, last_id = datetime.fromisoformat(payload["t"]), int(payload["i"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidCursor("the cursor is not one this API issued") from exc
-    if at.tzinfo is None or not 0 < last_id < 2**63:
-        raise InvalidCursor("the cursor is not one this API issued")
+    at, last_id = cursor_time(payload, "t"), cursor_key(payload, "i", limit=key_limit(AuditEntry))
     return or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < last_id))
 
 

@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, func, or_, select
 
-from domain.db import RequestSession
+from domain.db import RequestSession, key_limit
 from domain.models import (
     Company,
     ContactList,
@@ -21,7 +21,7 @@ from domain.models import (
     User,
     Workspace,
 )
-from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from domain.repositories.paging import Page, cursor_key, cursor_text, decode_cursor, encode_cursor
 
 M = TypeVar("M")
 
@@ -68,9 +68,7 @@ async def page_by_name(
     total = int(await session.scalar(select(func.count()).select_from(model).where(*where)))
     if after is not None:
         payload = decode_cursor(after)
-        last_name, last_id = payload.get("n"), payload.get("i")
-        if not isinstance(last_name, str) or not isinstance(last_id, int):
-            raise InvalidCursor("the cursor is not one this API issued")
+        last_name, last_id = cursor_text(payload, "n"), cursor_key(payload, "i", limit=key_limit(model))
         where.append(or_(name > last_name, and_(name == last_name, key > last_id)))
     rows = list(await session.scalars(select(model).where(*where).order_by(name, key).limit(first + 1)))
     kept = rows[:first]

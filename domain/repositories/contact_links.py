@@ -6,8 +6,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import Channel
+from domain.enums import Channel, SubscriptionStatus
 from domain.models import ChannelSubscription, Contact
+from domain.repositories.upsert import insert_ignore
 
 
 async def subscription(
@@ -20,6 +21,26 @@ async def subscription(
             ChannelSubscription.channel == channel,
         )
     )
+
+
+async def insert_unsubscribed(
+    session: AsyncSession, *, workspace_id: int, contact_id: int, channel: Channel, address: str,
+    reason: str | None, user_id: int | None, now: datetime,
+) -> bool:
+    """An UNSUBSCRIBED row for a channel the contact has none for; False when one exists.
+
+    A pipeline's first message on the channel may add its SUBSCRIBED row at any moment (without the
+    contact's lock): ON CONFLICT DO NOTHING lets the caller find that row instead of failing on it.
+    """
+    stmt = (
+        insert_ignore(session, ChannelSubscription.__table__, ["contact_id", "channel"])
+        .values(
+            workspace_id=workspace_id, contact_id=contact_id, channel=channel, address=address,
+            status=SubscriptionStatus.UNSUBSCRIBED, changed_at=now, reason=reason, changed_by_user_id=user_id,
+        )
+        .returning(ChannelSubscription.__table__.c.id)
+    )
+    return (await session.execute(stmt)).scalar() is not None
 
 
 async def touch(session: AsyncSession, *, workspace_id: int, contact_ids: Sequence[int], now: datetime) -> None:

@@ -18,6 +18,7 @@ from domain.models import (
     CustomFieldValue,
     GroupMember,
 )
+from domain.repositories.locks import lock_rows
 from domain.repositories.upsert import insert_ignore
 
 MEMBERSHIP_TABLES: dict[str, tuple[Any, str]] = {
@@ -28,9 +29,11 @@ MEMBERSHIP_TABLES: dict[str, tuple[Any, str]] = {
 
 
 async def get_for_update(session: AsyncSession, *, workspace_id: int, contact_id: int) -> Contact | None:
-    return await session.scalar(
-        select(Contact).where(Contact.workspace_id == workspace_id, Contact.id == contact_id)
-    )
+    """The contact, locked until the transaction ends (see repositories.locks), read after the lock."""
+    mine = (Contact.workspace_id == workspace_id, Contact.id == contact_id)
+    if not await lock_rows(session, Contact, *mine):
+        return None
+    return await session.scalar(select(Contact).where(*mine).execution_options(populate_existing=True))
 
 
 async def find_duplicate(
@@ -101,32 +104,47 @@ async def member_ids(session: AsyncSession, kind: str, *, workspace_id: int, con
 
 async def add_members(
     session: AsyncSession, kind: str, *, workspace_id: int, pairs: Sequence[tuple[int, int]], now: datetime
-) -> None:
-    """Add (contact id, target id) memberships; existing ones are left as they are."""
+) -> list[tuple[int, int]]:
+    """Add (contact id, target id) memberships; returns those this statement inserted.
+
+    Existing ones are left as they are (ON CONFLICT DO NOTHING), including one a concurrent request
+    inserted a moment before: RETURNING names only our rows, so only real additions get audited.
+    Rows go in key order, so two requests adding overlapping sets wait for each other, never deadlock.
+    """
     if not pairs:
-        return
+        return []
     table, column = MEMBERSHIP_TABLES[kind]
-    rows = [{"workspace_id": workspace_id, "contact_id": c, column: t, "created_at": now} for c, t in pairs]
-    await session.execute(insert_ignore(session, table.__table__, ["contact_id", column]).values(rows))
+    rows = [{"workspace_id": workspace_id, "contact_id": c, column: t, "created_at": now} for c, t in sorted(set(pairs))]
+    target = getattr(table, column)
+    stmt = insert_ignore(session, table.__table__, ["contact_id", column]).returning(table.contact_id, target)
+    # Executed with a list, SQLAlchemy sends multi-row INSERTs under each driver's parameter limit
+    # ("insertmanyvalues") and gathers what every one of them returned: any number of pairs fits.
+    return [(c, t) for c, t in await session.execute(stmt, rows)]
 
 
 async def remove_members(
     session: AsyncSession, kind: str, *, workspace_id: int, contact_ids: Sequence[int], target_ids: Sequence[int]
-) -> None:
+) -> list[tuple[int, int]]:
+    """Remove memberships; returns the (contact id, target id) this statement deleted (not one a concurrent request did)."""
     table, column = MEMBERSHIP_TABLES[kind]
-    await session.execute(
-        delete(table).where(
-            table.workspace_id == workspace_id,
-            table.contact_id.in_(contact_ids),
-            getattr(table, column).in_(target_ids),
-        )
+    target = getattr(table, column)
+    stmt = (
+        delete(table)
+        .where(table.workspace_id == workspace_id, table.contact_id.in_(contact_ids), target.in_(target_ids))
+        .returning(table.contact_id, target)
     )
+    return [(c, t) for c, t in await session.execute(stmt)]
 
 
-async def delete_contacts(session: AsyncSession, *, workspace_id: int, contacts: Sequence[Contact], now: datetime) -> None:
-    """Remove contacts for good (related rows cascade) and leave only hashed tombstones."""
+async def delete_contacts(
+    session: AsyncSession, *, workspace_id: int, contacts: Sequence[Contact], now: datetime
+) -> list[int]:
+    """Remove contacts for good (related rows cascade) and leave only hashed tombstones.
+
+    Returns the ids this statement deleted: a contact another request deleted meanwhile is not among them.
+    """
     if not contacts:
-        return
+        return []
     ids = [c.id for c in contacts]
     tombstones = []
     for c in contacts:
@@ -141,4 +159,7 @@ async def delete_contacts(session: AsyncSession, *, workspace_id: int, contacts:
     await session.execute(
         delete(AuditEntry).where(AuditEntry.workspace_id == workspace_id, AuditEntry.contact_id.in_(ids))
     )
-    await session.execute(delete(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids)))
+    deleted = await session.execute(
+        delete(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(ids)).returning(Contact.id)
+    )
+    return list(deleted.scalars())

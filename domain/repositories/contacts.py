@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
 
-from domain.db import RequestSession
+from domain.db import RequestSession, key_limit
 from domain.engagement import status_condition
 from domain.enums import ContactOrderField, DiscardReason, EngagementStatus, SortDirection
 from domain.filters import ContactOrder, ContactQuery
@@ -17,7 +17,15 @@ from domain.models import (
     FlowEnrolment,
     GroupMember,
 )
-from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor
+from domain.repositories.paging import (
+    InvalidCursor,
+    Page,
+    cursor_key,
+    cursor_text,
+    cursor_time,
+    decode_cursor,
+    encode_cursor,
+)
 from domain.text import search_terms
 
 
@@ -88,18 +96,11 @@ def _sort_value(contact: Contact, order: ContactOrder) -> Any:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _parse_sort_value(raw: Any, order: ContactOrder) -> Any:
-    if raw is None or order.field == ContactOrderField.NAME:
-        if raw is not None and not isinstance(raw, str):
-            raise InvalidCursor("the cursor is not one this API issued")
-        return raw
-    try:
-        value = datetime.fromisoformat(raw)
-    except (TypeError, ValueError) as exc:
-        raise InvalidCursor("the cursor is not one this API issued") from exc
-    if value.tzinfo is None:  # cursors we issue always carry the UTC offset
-        raise InvalidCursor("the cursor is not one this API issued")
-    return value
+def _parse_sort_value(payload: dict[str, Any], order: ContactOrder) -> Any:
+    """The cursor's sort value (None: the row sorted with the NULLs, last)."""
+    if order.field == ContactOrderField.NAME:
+        return cursor_text(payload, "v", optional=True)
+    return cursor_time(payload, "v", optional=True)
 
 
 def _after(order: ContactOrder, value: Any, last_id: int) -> ColumnElement[bool]:
@@ -133,10 +134,8 @@ async def page(
         payload = decode_cursor(after)
         if payload.get("f") != order.field.value or payload.get("d") != order.direction.value:
             raise InvalidCursor("the cursor belongs to another order; start again without `after`")
-        last_id = payload.get("i")
-        if not isinstance(last_id, int):
-            raise InvalidCursor("the cursor is not one this API issued")
-        where.append(_after(order, _parse_sort_value(payload.get("v"), order), last_id))
+        last_id = cursor_key(payload, "i", limit=key_limit(Contact))
+        where.append(_after(order, _parse_sort_value(payload, order), last_id))
     sort = column.asc() if ascending else column.desc()
     tie = Contact.id.asc() if ascending else Contact.id.desc()
     stmt = select(Contact).where(*where).order_by(sort.nulls_last(), tie).limit(first + 1)

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, delete, func, select, union
+from sqlalchemy import Row, delete, func, or_, select, union
 from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
@@ -22,7 +22,6 @@ from domain.models import (
     CustomFieldValue,
     Job,
     JobFile,
-    JobRowError,
     User,
     Workspace,
 )
@@ -80,6 +79,29 @@ async def contacts_by_keys(
         return []
     result = await session.execute(parts[0] if len(parts) == 1 else union(*parts))
     return list(result.all())
+
+
+async def lock_contacts_by_keys(
+    session: AsyncSession, *, workspace_id: int, emails: Sequence[str], phones: Sequence[str]
+) -> None:
+    """Lock the contacts a batch may update before reading them, as a 1:1 edit locks its contact.
+
+    PostgreSQL: one FOR NO KEY UPDATE in id order, so edits and other imports of these contacts wait
+    (and two batches never deadlock); what the batch then reads is what it changes. SQLite needs
+    nothing: the batch holds the database's write lock from its first statement (jobs.claim).
+    """
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql" or not (emails or phones):
+        return
+    keys = []
+    if emails:
+        keys.append(Contact.email.in_(_values("e", emails)))
+    if phones:
+        keys.append(Contact.phone.in_(_values("p", phones)))
+    await session.execute(
+        select(Contact.id).where(Contact.workspace_id == workspace_id, or_(*keys)).order_by(Contact.id)
+        .with_for_update(key_share=True)
+    )
 
 
 async def tombstoned(session: AsyncSession, *, workspace_id: int, hashes: Sequence[str]) -> set[str]:
@@ -239,35 +261,6 @@ async def insert_audit(
     if rows:
         constants = {"workspace_id": workspace_id, "actor_user_id": actor_user_id, "at": at}
         await insert_many(session, AuditEntry.__table__, rows, constants=constants, serialized={"changes"})
-
-
-async def insert_row_errors(session: AsyncSession, *, job_id: int, errors: Iterable[Any]) -> None:
-    rows = [{"job_id": job_id, "row": e.row, "column": e.column, "message": e.message[:500]} for e in errors]
-    if rows:
-        await insert_many(session, JobRowError.__table__, rows)
-
-
-async def row_errors_by_job(
-    session: Any, *, workspace_id: int, job_ids: Sequence[int]
-) -> dict[int, list[JobRowError]]:
-    """Rejected rows of many import jobs of the workspace, each job's in row order (one statement)."""
-    rows = await session.scalars(
-        select(JobRowError)
-        .join(Job, Job.id == JobRowError.job_id)
-        .where(Job.workspace_id == workspace_id, JobRowError.job_id.in_(job_ids))
-        .order_by(JobRowError.job_id, JobRowError.row, JobRowError.id)
-    )
-    grouped: dict[int, list[JobRowError]] = defaultdict(list)
-    for error in rows:
-        grouped[error.job_id].append(error)
-    return grouped
-
-
-async def first_row_errors(session: AsyncSession, *, job_id: int, limit: int) -> list[JobRowError]:
-    rows = await session.scalars(
-        select(JobRowError).where(JobRowError.job_id == job_id).order_by(JobRowError.row, JobRowError.id).limit(limit)
-    )
-    return list(rows)
 
 
 async def workspace_slugs(session: AsyncSession) -> list[str]:

@@ -1,19 +1,28 @@
-"""Cursor helpers shared by repositories: opaque cursors and "first N per parent" windows."""
+"""Cursor helpers shared by repositories: opaque cursors and "first N per parent" windows.
+
+A cursor comes back from the client, so whatever it holds is checked before it reaches SQL: keys
+within what their table can hold, offsets within 32 bits, text without NUL (PostgreSQL cannot bind
+it), times with their UTC offset. Anything else is InvalidCursor, which services turn into BAD_USER_INPUT.
+"""
 
 import base64
 import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select
 
-from domain.db import RequestSession
+from domain.db import INT32_MAX, RequestSession
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
+# Far longer than any cursor we issue (a sort value of at most 200 characters, a key, an order).
+MAX_CURSOR_LENGTH = 2_000
+NOT_OURS = "the cursor is not one this API issued"
 
 
 class InvalidCursor(ValueError):
@@ -26,23 +35,60 @@ def encode_cursor(payload: dict[str, Any]) -> str:
 
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor(NOT_OURS)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidCursor("the cursor is not one this API issued") from exc
+    except (ValueError, UnicodeError) as exc:
+        raise InvalidCursor(NOT_OURS) from exc
     if not isinstance(payload, dict):
-        raise InvalidCursor("the cursor is not one this API issued")
+        raise InvalidCursor(NOT_OURS)
     return payload
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def cursor_key(payload: dict[str, Any], name: str, *, limit: int) -> int:
+    """A primary key carried by a cursor: a JSON integer from 1 to `limit` (see domain.db.key_limit)."""
+    value = payload.get(name)
+    if not _whole_number(value) or not 1 <= value <= limit:
+        raise InvalidCursor(NOT_OURS)
+    return value
+
+
+def cursor_text(payload: dict[str, Any], name: str, *, optional: bool = False) -> str | None:
+    """A sort value carried by a cursor: a string without NUL (or None, when `optional`)."""
+    value = payload.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or "\x00" in value:
+        raise InvalidCursor(NOT_OURS)
+    return value
+
+
+def cursor_time(payload: dict[str, Any], name: str, *, optional: bool = False) -> datetime | None:
+    """A time carried by a cursor: ISO 8601 with its UTC offset, as every cursor we issue writes it."""
+    text = cursor_text(payload, name, optional=optional)
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidCursor(NOT_OURS) from exc
+    if value.tzinfo is None:
+        raise InvalidCursor(NOT_OURS)
+    return value
 
 
 def offset_from_cursor(cursor: str | None) -> int:
     if cursor is None:
         return 0
-    payload = decode_cursor(cursor)
-    offset = payload.get("o")
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidCursor("the cursor is not one this API issued")
+    offset = decode_cursor(cursor).get("o")
+    if not _whole_number(offset) or not 0 <= offset <= INT32_MAX:
+        raise InvalidCursor(NOT_OURS)
     return offset
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
-from domain.db import RequestSession
+from domain.db import RequestSession, key_limit
 from domain.enums import Channel, TicketStatus
 from domain.metrics import COUNTERS, Counters
 from domain.models import (
@@ -29,7 +29,7 @@ from domain.models import (
     Tag,
     Ticket,
 )
-from domain.repositories.paging import InvalidCursor, Page, decode_cursor, encode_cursor, first_n_per_parent
+from domain.repositories.paging import Page, cursor_key, cursor_time, decode_cursor, encode_cursor, first_n_per_parent
 from domain.satisfaction import ScoredConversation
 
 _MEMBERSHIP = {
@@ -135,10 +135,7 @@ async def activity_pages(
     where = [MessageEvent.workspace_id == workspace_id, MessageEvent.contact_id.in_(contact_ids)]
     if after is not None:
         payload = decode_cursor(after)
-        try:
-            at, last_id = datetime.fromisoformat(payload["t"]), int(payload["i"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InvalidCursor("the cursor is not one this API issued") from exc
+        at, last_id = cursor_time(payload, "t"), cursor_key(payload, "i", limit=key_limit(MessageEvent))
         where.append(
             or_(MessageEvent.occurred_at < at, and_(MessageEvent.occurred_at == at, MessageEvent.id < last_id))
         )

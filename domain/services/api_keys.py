@@ -13,6 +13,7 @@ from domain.errors import Conflict, InvalidInput, NotFound
 from domain.models import ApiKey, User
 from domain.policies import Action, Principal, authorize, is_allowed
 from domain.repositories import access as repo
+from domain.repositories.locks import lock_rows
 from domain.repositories.paging import InvalidCursor, Page
 from domain.services import audit
 from domain.services.auth import KEY_PREFIX, PREFIX_LENGTH, Authenticator, hash_key, issue_key
@@ -60,10 +61,13 @@ async def revoke_key(
 ) -> ApiKey:
     """Revoke a key (of the caller's workspace; any, on the command line); revoking twice changes nothing."""
     source = admit(principal, principal.workspace_id) if principal is not None else AuditSource.CLI
+    workspace_id = principal.workspace_id if principal is not None else None
     async with write_transaction(session):
-        row = await repo.key_for_update(
-            session, key_id=key_id, workspace_id=principal.workspace_id if principal is not None else None
-        )
+        # FOR UPDATE alone holds nothing on SQLite: two revokes at once would both find the key
+        # unrevoked and both audit. The lock makes the second wait and find it revoked.
+        mine = [ApiKey.id == key_id] + ([ApiKey.workspace_id == workspace_id] if workspace_id is not None else [])
+        await lock_rows(session, ApiKey, *mine)
+        row = await repo.key_for_update(session, key_id=key_id, workspace_id=workspace_id)
         if row is None:
             raise NotFound("no API key with this id in this workspace", field="id")
         if row.revoked_at is not None:

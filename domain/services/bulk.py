@@ -52,7 +52,7 @@ async def _conditions(
         raise InvalidInput("select contacts either by ids or by filter and search, not both", field="selection")
     if selection.ids is not None:
         if len(selection.ids) > MAX_IDS:
-            raise InvalidInput(f"at most {MAX_IDS} ids; select more by filter", field="selection.ids")
+            raise InvalidInput(f"at most {MAX_IDS:,} ids; select more by filter", field="selection.ids")
         return [Contact.id.in_(selection.ids)]
     if selection.query is None:
         raise InvalidInput(

@@ -17,6 +17,7 @@ from domain.policies import Action, Principal, authorize
 from domain.repositories import audit as audit_repo
 from domain.repositories import catalog_writes as repo
 from domain.services import audit, lookups
+from domain.unique_keys import UniqueKey, violated_key
 
 M = TypeVar("M")
 
@@ -68,7 +69,9 @@ async def flush_named(session: RequestSession, model: Any, name: str) -> None:
     try:
         await session.raw.flush()
     except IntegrityError as exc:
-        raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from exc
+        if violated_key(exc) != UniqueKey.of(model, "workspace_id", "name"):
+            raise
+        raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from None
 
 
 async def create_named(
@@ -106,7 +109,7 @@ async def rename(
     authorize(principal, Action.WRITE)
     name = clean_name(model, name)
     async with write_transaction(session.raw):
-        entity: Any = await lookups.one(session, principal, model, entity_id, field="id")
+        entity: Any = await lookups.locked(session, principal, model, entity_id, field="id")
         # The entity itself may keep its name with another case ("vip" -> "VIP").
         await ensure_unique(session, principal, model, name, exclude_id=entity.id)
         if entity.name != name:
@@ -127,7 +130,8 @@ async def delete_tag(*, session: RequestSession, principal: Principal, tag_id: i
     authorize(principal, Action.DELETE_TAG)
     ws = principal.workspace_id
     async with write_transaction(session.raw):
-        tag = await lookups.one(session, principal, Tag, tag_id, field="id")
+        # Locked: a second delete at the same moment waits, then finds no tag (NOT_FOUND, no second audit).
+        tag = await lookups.locked(session, principal, Tag, tag_id, field="id")
         tag_sets = await repo.tag_sets_of_members(session.raw, workspace_id=ws, tag_id=tag_id)
         await repo.touch_tagged(session.raw, workspace_id=ws, tag_id=tag_id, now=now)
         await repo.delete_tag_memberships(session.raw, workspace_id=ws, tag_id=tag_id)
@@ -151,7 +155,7 @@ async def delete_department(*, session: RequestSession, principal: Principal, de
     authorize(principal, Action.DELETE_DEPARTMENT)
     ws = principal.workspace_id
     async with write_transaction(session.raw):
-        department = await lookups.one(session, principal, Department, department_id, field="id")
+        department = await lookups.locked(session, principal, Department, department_id, field="id")
         members = await repo.contacts_in_department(session.raw, workspace_id=ws, department_id=department_id)
         await repo.clear_department(session.raw, workspace_id=ws, department_id=department_id, now=now)
         await repo.delete_entity(session.raw, Department, workspace_id=ws, entity_id=department_id)

@@ -5,15 +5,24 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from domain import contact_rules
 from domain.db import RequestSession, write_transaction
 from domain.enums import ContactOrigin, DiscardReason
-from domain.errors import DomainError, ErrorCode, InvalidInput
+from domain.errors import Conflict, DomainError, ErrorCode, InvalidInput
 from domain.models import Company, Contact, ContactList, Department, Tag
 from domain.policies import Action, Principal, authorize
 from domain.repositories import contact_writes as repo
 from domain.services import audit, lookups
 from domain.text import fold, search_text
+from domain.unique_keys import UniqueKey, violated_key
+
+# The unique keys a contact's own values can hit, and the field each one is about.
+_CONTACT_KEYS = {
+    UniqueKey.of(Contact, "workspace_id", "email"): "email",
+    UniqueKey.of(Contact, "workspace_id", "phone"): "phone",
+}
 
 
 class _Unset:
@@ -84,6 +93,28 @@ async def _apply(session: RequestSession, principal: Principal, contact: Contact
     return new
 
 
+async def _lost_race(
+    session: RequestSession, principal: Principal, exc: IntegrityError, new: dict[str, Any], *, exclude_id: int | None
+) -> DomainError:
+    """The CONFLICT a sequential duplicate gets, for an e-mail or phone another request stored first.
+
+    Two requests can pass find_duplicate together; the unique index then refuses the later write at
+    flush or commit (PostgreSQL waits for the first to commit). Our transaction is rolled back by
+    now, so a fresh lookup finds the contact that won. Any other failure is re-raised.
+    """
+    field = _CONTACT_KEYS.get(violated_key(exc))  # type: ignore[arg-type]
+    if field is None:
+        raise exc
+    value = new.get(field)
+    found = await repo.find_duplicate(
+        session.raw, workspace_id=principal.workspace_id, email=value if field == "email" else None,
+        phone=value if field == "phone" else None, exclude_id=exclude_id,
+    )
+    if found is None:  # the winner is already gone again (deleted): still a clash the client may retry
+        return Conflict(f"another contact took this {'e-mail' if field == 'email' else 'phone'} at the same moment", field=field)
+    return DuplicateContact(field, found[0].id)
+
+
 async def _apply_custom_fields(
     session: RequestSession, principal: Principal, contact_id: int, values: Sequence[tuple[str, str | None]]
 ) -> list[dict[str, Any]]:
@@ -116,12 +147,22 @@ async def create_contact(
     authorize(principal, Action.WRITE)
     if changes.name is UNSET:
         raise InvalidInput("a contact needs a name", field="name")
+    new: dict[str, Any] = {}
+    try:
+        return await _create(session, principal, changes, new, now)
+    except IntegrityError as exc:
+        raise await _lost_race(session, principal, exc, new, exclude_id=None) from None
+
+
+async def _create(
+    session: RequestSession, principal: Principal, changes: ContactChanges, new: dict[str, Any], now: datetime
+) -> Contact:
     async with write_transaction(session.raw):
         contact = Contact(
             workspace_id=principal.workspace_id, name="", name_key="", search_text="", origin=changes.origin,
             contact_since=now, created_at=now, updated_at=now,
         )
-        new = await _apply(session, principal, contact, changes)
+        new.update(await _apply(session, principal, contact, changes))
         await lookups.many(session, principal, Tag, lookups.unique_ids(changes.tag_ids, "tagIds"), field="tagIds")
         await lookups.many(session, principal, ContactList, lookups.unique_ids(changes.list_ids, "listIds"), field="listIds")
         if await repo.is_tombstoned(session.raw, workspace_id=principal.workspace_id, email=contact.email, phone=contact.phone):
@@ -141,15 +182,19 @@ async def update_contact(
     *, session: RequestSession, principal: Principal, contact_id: int, changes: ContactChanges, now: datetime
 ) -> Contact:
     authorize(principal, Action.WRITE)
-    async with write_transaction(session.raw):
-        contact = await lookups.contact(session, principal, contact_id, field="id")
-        old = {k: getattr(contact, k) for k in ("name", "email", "phone", "language", "company_id", "department_id")}
-        new = await _apply(session, principal, contact, changes)
-        custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
-        trail = audit.diff(old, new) + custom
-        if trail:
-            contact.updated_at = now
-            audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UPDATED", changes=trail, at=now)
+    new: dict[str, Any] = {}
+    try:
+        async with write_transaction(session.raw):
+            contact = await lookups.contact(session, principal, contact_id, field="id")
+            old = {k: getattr(contact, k) for k in ("name", "email", "phone", "language", "company_id", "department_id")}
+            new.update(await _apply(session, principal, contact, changes))
+            custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
+            trail = audit.diff(old, new) + custom
+            if trail:
+                contact.updated_at = now
+                audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UPDATED", changes=trail, at=now)
+    except IntegrityError as exc:
+        raise await _lost_race(session, principal, exc, new, exclude_id=contact_id) from None
     return contact
 
 

@@ -96,15 +96,17 @@ async def _change_tags(
     async with write_transaction(session.raw):
         contact = await lookups.contact(session, principal, contact_id, field="contactId")
         await lookups.many(session, principal, Tag, ids, field="tagIds")
-        before = await repo.member_ids(session.raw, "tags", workspace_id=ws, contact_id=contact.id)
-        after = sorted(set(before) | set(ids)) if add else [t for t in before if t not in ids]
-        if after == before:
-            return contact
+        # What the statement itself inserted or deleted: bulk jobs and imports tag contacts without
+        # taking the contact's lock, so a set read beforehand could already be out of date.
         if add:
-            pairs = [(contact.id, t) for t in ids if t not in before]
-            await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=pairs, now=now)
+            done = await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in ids], now=now)
         else:
-            await repo.remove_members(session.raw, "tags", workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
+            done = await repo.remove_members(session.raw, "tags", workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
+        if not done:
+            return contact
+        changed = {t for _, t in done}
+        after = await repo.member_ids(session.raw, "tags", workspace_id=ws, contact_id=contact.id)
+        before = sorted(set(after) - changed) if add else sorted(set(after) | changed)
         contact.updated_at = now
         audit.record(
             session.raw, principal=principal, contact_id=contact.id,

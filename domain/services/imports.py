@@ -9,6 +9,7 @@ single rows is reported per row by the job.
 import asyncio
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from domain.db import RequestSession, write_transaction
 from domain.enums import JobKind, JobStatus
@@ -16,11 +17,13 @@ from domain.errors import InvalidInput, NotFound
 from domain.imports import csv_file
 from domain.imports.columns import plan_columns
 from domain.imports.options import ImportOptions
-from domain.models import ContactList, Job, JobFile, JobRowError, Tag
+from domain.models import ContactList, Job, JobFile, Tag
 from domain.policies import Action, Principal, authorize
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contact_writes
-from domain.repositories import imports as imports_repo
+from domain.repositories import import_errors
+from domain.repositories.paging import Page
+from domain.services.contacts import validate_first
 
 MAX_FILE_BYTES = csv_file.MAX_FILE_BYTES
 # Settings.max_import_rows is the configured limit; this is the default for callers that pass none.
@@ -81,9 +84,12 @@ async def start_import(
     return job
 
 
-async def row_errors(
-    *, session: RequestSession, principal: Principal, job_ids: Sequence[int]
-) -> dict[int, list[JobRowError]]:
-    """Rejected rows of import jobs of the caller's workspace, by job."""
+async def row_error_pages(
+    *, session: RequestSession, principal: Principal, job_ids: Sequence[int], first: int, offset: int
+) -> dict[int, Page[Any]]:
+    """A page of the rejected rows of each import job of the caller's workspace, by job."""
     authorize(principal, Action.READ)
-    return await imports_repo.row_errors_by_job(session, workspace_id=principal.workspace_id, job_ids=job_ids)
+    validate_first(first)
+    return await import_errors.row_error_pages(
+        session, workspace_id=principal.workspace_id, job_ids=job_ids, first=first, offset=offset
+    )

@@ -1,7 +1,9 @@
 """Adding contacts to a contact list and removing them, from the list's side (many contacts per call).
 
 Every contact whose lists changed gets its own history entry with its whole set of lists before
-and after; contacts already in (or already out of) the list are left alone and get none.
+and after; contacts already in (or already out of) the list are left alone and get none. What
+changed is what the INSERT or DELETE itself reports (RETURNING), not a read made before it: five
+identical requests at once change a membership once, and write one entry.
 """
 
 from collections.abc import Sequence
@@ -39,24 +41,24 @@ async def _change(
     async with write_transaction(session.raw):
         contact_list = await lookups.one(session, principal, ContactList, list_id, field="listId")
         await lookups.contacts(session, principal, ids, field="contactIds")
-        current = await profile_repo.memberships_by_contact(session, "lists", workspace_id=ws, contact_ids=ids)
-        before = {c: sorted(lst.id for lst in current.get(c, [])) for c in ids}
-        changed = [c for c in ids if (list_id in before[c]) != add]
+        if add:
+            done = await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(c, list_id) for c in ids], now=now)
+        else:
+            done = await repo.remove_members(session.raw, "lists", workspace_id=ws, contact_ids=ids, target_ids=[list_id])
+        changed = sorted(c for c, _ in done)
         if not changed:
             return contact_list
-        if add:
-            pairs = [(c, list_id) for c in changed]
-            await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=pairs, now=now)
-        else:
-            await repo.remove_members(session.raw, "lists", workspace_id=ws, contact_ids=changed, target_ids=[list_id])
         await links_repo.touch(session.raw, workspace_id=ws, contact_ids=changed, now=now)
+        # Read after the change: each contact's lists now; before it, the same with or without this one.
+        current = await profile_repo.memberships_by_contact(session, "lists", workspace_id=ws, contact_ids=changed)
+        after = {c: sorted(lst.id for lst in current.get(c, [])) for c in changed}
 
-        def after(c: int) -> list[int]:
-            return sorted({*before[c], list_id}) if add else [x for x in before[c] if x != list_id]
+        def before(c: int) -> list[int]:
+            return [x for x in after[c] if x != list_id] if add else sorted({*after[c], list_id})
 
         await audit_repo.insert_entries(
             session.raw, workspace_id=ws, actor_user_id=principal.user_id,
             action="CONTACT_ADDED_TO_LIST" if add else "CONTACT_REMOVED_FROM_LIST", at=now,
-            changes_by_contact={c: audit.diff({"list_ids": before[c]}, {"list_ids": after(c)}) for c in changed},
+            changes_by_contact={c: audit.diff({"list_ids": before(c)}, {"list_ids": after[c]}) for c in changed},
         )
     return contact_list

@@ -10,6 +10,7 @@ from domain.policies import Principal
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contact_writes
 from domain.repositories import contacts as contacts_repo
+from domain.repositories.locks import lock_rows
 
 M = TypeVar("M")
 
@@ -27,11 +28,12 @@ def unique_ids(ids: Sequence[int], field: str) -> list[int]:
     """The ids in the order given, each once; at most MAX_IDS_PER_CALL of them."""
     kept = list(dict.fromkeys(ids))
     if len(kept) > MAX_IDS_PER_CALL:
-        raise InvalidInput(f"at most {MAX_IDS_PER_CALL} ids per call; use a bulk action for more", field=field)
+        raise InvalidInput(f"at most {MAX_IDS_PER_CALL:,} ids per call; use a bulk action for more", field=field)
     return kept
 
 
 async def contact(session: RequestSession, principal: Principal, contact_id: int, *, field: str) -> Contact:
+    """The contact a change is about, locked until its transaction ends: changes of one contact take turns."""
     found = await contact_writes.get_for_update(session.raw, workspace_id=principal.workspace_id, contact_id=contact_id)
     if found is None:
         raise NotFound("no contact with this id in this workspace", field=field)
@@ -56,6 +58,14 @@ async def one(session: RequestSession, principal: Principal, model: type[M], ent
     if not rows:
         raise NotFound(f"no {noun(model)} with this id in this workspace", field=field)
     return rows[0]
+
+
+async def locked(session: RequestSession, principal: Principal, model: type[M], entity_id: int, *, field: str) -> M:
+    """Like one(), with the row locked until the transaction ends (a rename or delete reads it, then changes it)."""
+    mine = (model.workspace_id == principal.workspace_id, model.id == entity_id)  # type: ignore[attr-defined]
+    if not await lock_rows(session.raw, model, *mine):
+        raise NotFound(f"no {noun(model)} with this id in this workspace", field=field)
+    return await one(session, principal, model, entity_id, field=field)
 
 
 async def many(session: RequestSession, principal: Principal, model: type[M], ids: Sequence[int], *, field: str) -> list[M]:

@@ -1,11 +1,12 @@
 """Unsubscribing a contact from one channel: the contact stays, the channel records who, when and why."""
 
 from datetime import datetime
+from typing import Any
 
 from domain.db import RequestSession, write_transaction
 from domain.enums import Channel, SubscriptionStatus
 from domain.errors import InvalidInput
-from domain.models import ChannelSubscription, Contact
+from domain.models import Contact
 from domain.policies import Action, Principal, authorize
 from domain.repositories import contact_links as repo
 from domain.services import audit, lookups
@@ -38,24 +39,27 @@ async def unsubscribe(
     authorize(principal, Action.WRITE)
     reason = _clean_reason(reason)
     async with write_transaction(session.raw):
+        # The contact's lock makes concurrent unsubscribes take turns: the second finds it done.
         contact = await lookups.contact(session, principal, contact_id, field="contactId")
-        sub = await repo.subscription(
-            session.raw, workspace_id=principal.workspace_id, contact_id=contact.id, channel=channel
-        )
-        if sub is not None and sub.status == SubscriptionStatus.UNSUBSCRIBED:
-            return contact
+        ws = principal.workspace_id
+        sub = await repo.subscription(session.raw, workspace_id=ws, contact_id=contact.id, channel=channel)
         if sub is None:
             # No row yet (never messaged on this channel): the opt-out must still be on record.
-            sub = ChannelSubscription(
-                workspace_id=principal.workspace_id, contact_id=contact.id, channel=channel,
-                address=_address(contact, channel), status=SubscriptionStatus.UNSUBSCRIBED, changed_at=now,
+            created = await repo.insert_unsubscribed(
+                session.raw, workspace_id=ws, contact_id=contact.id, channel=channel,
+                address=_address(contact, channel), reason=reason, user_id=principal.user_id, now=now,
             )
-            session.raw.add(sub)
-            old = {"status": None, "reason": None}
-        else:
+            if created:
+                old: dict[str, Any] = {"status": None, "reason": None}
+            else:  # a pipeline added the channel's row meanwhile: unsubscribe that one
+                sub = await repo.subscription(session.raw, workspace_id=ws, contact_id=contact.id, channel=channel)
+                assert sub is not None, "the row the insert ran into exists"
+        if sub is not None:
+            if sub.status == SubscriptionStatus.UNSUBSCRIBED:
+                return contact
             old = {"status": sub.status, "reason": sub.reason}
-        sub.status, sub.changed_at, sub.reason = SubscriptionStatus.UNSUBSCRIBED, now, reason
-        sub.changed_by_user_id = principal.user_id
+            sub.status, sub.changed_at, sub.reason = SubscriptionStatus.UNSUBSCRIBED, now, reason
+            sub.changed_by_user_id = principal.user_id
         contact.updated_at = now
         prefix = f"channels.{channel.value}."
         audit.record(

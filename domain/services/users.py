@@ -22,6 +22,7 @@ from domain.repositories.paging import InvalidCursor, Page
 from domain.services import audit
 from domain.services.auth import Authenticator
 from domain.services.contacts import validate_first
+from domain.unique_keys import UniqueKey, violated_key
 
 LAST_ADMIN = "the workspace must keep at least one active ADMIN: make another user ADMIN first"
 
@@ -78,7 +79,9 @@ async def create_user(
         session.add(user)
         try:
             await session.flush()
-        except IntegrityError:  # the same e-mail created at the same moment by someone else
+        except IntegrityError as exc:  # the same e-mail created at the same moment by someone else
+            if violated_key(exc) != UniqueKey.of(User, "workspace_id", "email"):
+                raise
             raise duplicate from None
         assert user.id is not None
         audit.record(

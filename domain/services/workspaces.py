@@ -13,6 +13,7 @@ from domain.errors import Conflict
 from domain.models import Workspace
 from domain.repositories import access as repo
 from domain.services import audit
+from domain.unique_keys import UniqueKey, violated_key
 
 
 async def create_workspace(*, session: AsyncSession, slug: str, name: str, now: datetime) -> Workspace:
@@ -26,7 +27,9 @@ async def create_workspace(*, session: AsyncSession, slug: str, name: str, now: 
         session.add(workspace)
         try:
             await session.flush()
-        except IntegrityError:
+        except IntegrityError as exc:
+            if violated_key(exc) != UniqueKey.of(Workspace, "slug"):
+                raise
             raise taken from None
         assert workspace.id is not None
         audit.record(

@@ -9,6 +9,8 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from domain import models
 from domain.db import create_engine, session_factory
+from domain.imports.csv_file import MAX_COLUMNS
+from domain.imports.handler import MAX_STORED_ERRORS
 from domain.settings import get_settings
 from tests.conftest import NOW
 from tests.factories import WorkspaceFactory
@@ -83,6 +85,25 @@ async def test_an_unknown_workspace_or_an_unusable_file_exits_with_an_error(data
     no_name = await invoke("import", str(path))
     assert unknown.exit_code == no_name.exit_code == 1
     assert "no workspace 'nope'" in unknown.output and "needs a name column" in no_name.output
+
+
+async def test_a_file_wider_than_the_column_limit_is_refused_and_the_rest_of_many_errors_counted(database, tmp_path):
+    # given a file with one column too many, and one with more bad rows than a job keeps
+    engine, ws = database
+    wide, bad = tmp_path / "wide.csv", tmp_path / "bad.csv"
+    wide.write_text(",".join(["name", "email", *(f"c{i}" for i in range(MAX_COLUMNS - 1))]) + "\nAna,ana@example.com\n")
+    bad.write_text("name,email\n" + "".join(f"Bad {i},bad-{i}@\n" for i in range(MAX_STORED_ERRORS + 3)))
+
+    # when
+    refused = await invoke("import", str(wide))
+    counted = await invoke("import", str(bad))
+
+    # then the wide file is refused as a whole; the bad one reports the first errors and counts the rest
+    assert refused.exit_code == 1
+    assert f"not imported: the header has {MAX_COLUMNS + 1} columns; an import takes at most {MAX_COLUMNS}" in refused.output
+    assert f"{MAX_STORED_ERRORS + 3} failed" in counted.stdout
+    assert "... and 3 more errors, counted but not kept" in counted.stdout
+    assert await names(engine, ws.id) == []
 
 
 async def _slug(engine, workspace_id: int) -> str:

@@ -1,6 +1,7 @@
 """Access services under concurrency: the last-admin rule and unique e-mails hold whatever the timing."""
 
 import asyncio
+import uuid
 
 import pytest
 
@@ -10,6 +11,7 @@ from domain.errors import Conflict
 from domain.policies import Principal
 from domain.repositories import access as repo
 from domain.services import api_keys, users
+from domain.services import workspaces as workspaces_service
 from tests.conftest import NOW
 
 
@@ -57,6 +59,24 @@ async def test_the_same_email_created_twice_at_once_is_one_user_and_one_conflict
     outcomes = await asyncio.gather(*(create() for _ in range(4)))
 
     assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Conflict", "Conflict", "User"]
+
+
+async def test_the_same_workspace_slug_created_four_times_at_once_is_one_workspace_and_three_conflicts(engine):
+    # given a slug no workspace has
+    slug = f"twin-{uuid.uuid4().hex[:8]}"
+
+    async def create() -> object:
+        async with session_factory(engine)() as session:
+            try:
+                return await workspaces_service.create_workspace(session=session, slug=slug, name="Twin", now=NOW)
+            except Conflict as refused:
+                return refused
+
+    # when the operator's command runs four times at once
+    outcomes = await asyncio.gather(*(create() for _ in range(4)))
+
+    # then
+    assert sorted(type(o).__name__ for o in outcomes) == ["Conflict", "Conflict", "Conflict", "Workspace"]
 
 
 async def test_a_key_is_found_by_id_prefix_or_whole_and_an_ambiguous_prefix_is_refused(engine, workspaces):
