@@ -32,10 +32,11 @@ operation that will run (`operationName`, or the only one).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,10 +139,12 @@ class QueryLimits(SchemaExtension):
                 error.message = f"the document has more than {limit} tokens (comments count); the limit is {limit}"
                 error.extensions = {**(error.extensions or {}), "code": ErrorCode.QUERY_TOO_COMPLEX.value, "limit": limit}
 
-    def on_validate(self) -> Iterator[None]:
+    async def on_validate(self) -> AsyncIterator[None]:
         """The limits first (linear, cheap), then graphql-core's rules unless this text already passed them.
 
-        Setting `pre_execution_errors` here makes strawberry skip its own validation pass.
+        Setting `pre_execution_errors` here makes strawberry skip its own validation pass. A new text is
+        validated in a worker thread: the event loop keeps serving other requests meanwhile (the GIL
+        is handed back every few milliseconds), instead of stalling for the whole validation.
         """
         ec = self.execution_context
         document = ec.graphql_document
@@ -149,7 +152,7 @@ class QueryLimits(SchemaExtension):
             schema = ec.schema._schema
             errors = self._limit_errors(schema, document)
             if not errors:
-                errors = _VALID_DOCUMENTS.validate(schema, document, ec.query, tuple(ec.validation_rules))
+                errors = await _VALID_DOCUMENTS.validate(schema, document, ec.query, tuple(ec.validation_rules))
             ec.pre_execution_errors = errors
         yield
 
@@ -249,14 +252,14 @@ class _KnownValidDocuments:
         self.maxsize = maxsize
         self._valid: OrderedDict[tuple[GraphQLSchema, tuple[Any, ...], bytes], None] = OrderedDict()
 
-    def validate(
+    async def validate(
         self, schema: GraphQLSchema, document: DocumentNode, query: str | None, rules: tuple[Any, ...]
     ) -> list[GraphQLError]:
         key = None if query is None else (schema, rules, hashlib.sha256(query.encode("utf-8", "surrogatepass")).digest())
         if key is not None and key in self._valid:
             self._valid.move_to_end(key)
             return []
-        errors = validate_document(schema, document, rules)
+        errors = await asyncio.to_thread(validate_document, schema, document, rules)
         if not errors and key is not None:
             self._valid[key] = None
             while len(self._valid) > self.maxsize:
