@@ -166,16 +166,29 @@ def features_record() -> dict[str, Any]:
     return {"version": FEATURES_VERSION, "lexicon_sha256": lexicon.digest(), "text_sha256": text_digest()}
 
 
+# Pipelines already read in this process, by their artifact's verified sha256: reading a skops file takes
+# most of a second, and a pipeline is only read from (predict), so every model server of the process may
+# share it. A changed file has another sha256, so it is read (and judged) afresh.
+_LOADED: dict[str, object] = {}
+_LOADED_MAX = 8
+
+
 def load_directory(directory: Path) -> SatisfactionModel:
     from ml.sklearn_model import PipelineModel
 
     manifest = read_manifest(directory)
     artifact = verified_artifact(directory, manifest)
     check_features(manifest, directory)
-    try:
-        pipeline = artifacts.load(artifact)
-    except artifacts.ArtifactError as exc:
-        raise ModelError(f"{artifact}: {exc}; refusing to load it") from None
+    digest = manifest["artifact"]["sha256"]  # verified_artifact checked the file against it just now
+    pipeline = _LOADED.get(digest)
+    if pipeline is None:
+        try:
+            pipeline = artifacts.load(artifact)
+        except artifacts.ArtifactError as exc:
+            raise ModelError(f"{artifact}: {exc}; refusing to load it") from None
+        _LOADED[digest] = pipeline
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.pop(next(iter(_LOADED)))
     version = manifest.get("version", directory.name)
     try:
         model = PipelineModel(pipeline, version=version, level=str(manifest.get("level", "turn")))
