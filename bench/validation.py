@@ -11,6 +11,10 @@ Part 2 (over HTTP, one `uvicorn` process as `rapport serve` runs it, rate limits
 sends `{ viewer { user { id } } }` every 20 ms and records its latency, first alone, then while
 attacker clients send those documents (and the costliest query within MAX_QUERY_COST) back to back
 with a valid key. Prints the probe's p50/p99/max in both phases.
+
+Part 3 (in process, the same app and data): the longest stretch the event loop was kept from
+everything else while each document was served five times (a 1 ms ticker measures how late it wakes).
+Part 2's latency under attack is also CPU shared with the attacker; part 3 is what a blocked loop costs.
 """
 
 from __future__ import annotations
@@ -135,6 +139,36 @@ async def phases(port: int, key: str, seconds: float, attackers: int) -> None:
         print(f"  slowest answer to {name:32s} {ms:7.1f} ms")
 
 
+async def loop_stalls(key: str) -> dict[str, float]:
+    import gc
+
+    from api.app import create_app
+
+    app = create_app(run_jobs=False)
+    gc.collect()
+    gc.freeze()  # as the server's startup does (api/app.py)
+    stalls: dict[str, float] = {}
+    late: list[float] = []
+    running = True
+
+    async def ticker() -> None:
+        while running:
+            started = time.perf_counter()
+            await asyncio.sleep(0.001)
+            late.append((time.perf_counter() - started) * 1000)
+
+    tick = asyncio.create_task(ticker())
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60) as http:
+        for name, text in worst_documents().items():
+            late.clear()
+            for n in range(5):
+                await http.post("/graphql", json={"query": f"{text}\n# {n}"}, headers={"Authorization": f"Bearer {key}"})
+            stalls[name] = max(late)
+    running = False
+    await tick
+    return stalls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -162,6 +196,10 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(10)
+        os.environ.update(DATABASE_URL=url, RATE_LIMIT_BURST="0")
+        print("Longest event-loop stall while each document is served (in process, 5 times each):")
+        for name, ms in asyncio.run(loop_stalls(key)).items():
+            print(f"  {name:32s} {ms:7.1f} ms")
 
 
 if __name__ == "__main__":
