@@ -20,7 +20,6 @@ from domain.models import (
     Contact,
     ContactTombstone,
     CustomFieldValue,
-    Job,
     JobFile,
     User,
     Workspace,

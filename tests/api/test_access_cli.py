@@ -5,12 +5,9 @@ TEST_DATABASE_URL is set); a refusal exits non-zero with a message and changes n
 """
 
 import asyncio
-import os
-import uuid
 
 import httpx
 import pytest
-from sqlalchemy import text
 from typer.testing import CliRunner
 
 from api.app import create_app
@@ -18,6 +15,7 @@ from api.cli import app as cli
 from domain.db import create_engine
 from domain.settings import get_settings
 from tests.api.action_helpers import all_text
+from tests.scratch import scratch_database
 
 
 def invoke(*args: str):
@@ -28,29 +26,11 @@ def invoke(*args: str):
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def database_url(request, tmp_path, monkeypatch):
     """An empty database the commands migrate themselves."""
-    if request.param == "sqlite":
-        url, drop = f"sqlite+aiosqlite:///{tmp_path / 'access.db'}", None
-    else:
-        base = os.environ.get("TEST_DATABASE_URL")
-        if not base:
-            pytest.skip("PostgreSQL case: set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-        name = f"rapport_cli_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(base)
-        async with admin.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{name}"'))
-        await admin.dispose()
-        url, drop = base.rsplit("/", 1)[0] + f"/{name}", name
-    monkeypatch.setenv("DATABASE_URL", url)
+    async with scratch_database(request.param, tmp_path) as url:
+        monkeypatch.setenv("DATABASE_URL", url)
+        get_settings.cache_clear()
+        yield url
     get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
-    if drop:
-        admin = create_engine(os.environ["TEST_DATABASE_URL"])
-        async with admin.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                text(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
-            )
-        await admin.dispose()
 
 
 def table_rows(output: str) -> dict[str, list[str]]:

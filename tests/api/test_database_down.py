@@ -4,7 +4,6 @@ No mocks: a closed local port stands for a database that is down, and (on Postgr
 TEST_DATABASE_URL is set) a TCP proxy started here is stopped and started again in front of it.
 """
 
-import asyncio
 import contextlib
 import os
 import socket

@@ -11,7 +11,6 @@ import io
 import logging
 import logging.config
 import os
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -26,6 +25,7 @@ from domain.migrate import upgrade
 from domain.settings import Settings
 from tests.conftest import NOW
 from tests.factories import WorkspaceFactory
+from tests.scratch import scratch_database
 
 SECRET_EMAIL = "maria.secreta@example.com"
 SEARCH = f'{{ contacts(first: 5, search: "{SECRET_EMAIL}") {{ edges {{ node {{ id }} }} }} }}'
@@ -35,32 +35,14 @@ SQL_WORDS = ("SELECT", "FROM contact", "WHERE", "[SQL", "parameters", "search_te
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def failing_database(request, tmp_path) -> AsyncIterator[tuple[object, object]]:
     """A database of its own whose contact search column is gone: every search fails inside the database."""
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'leaky.db'}"
-    else:
-        base = os.environ.get("TEST_DATABASE_URL")
-        if not base:
-            pytest.skip("PostgreSQL case: set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
-        drop = f"rapport_leak_{uuid.uuid4().hex[:10]}"
-        admin = create_engine(base)
-        async with admin.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(text(f'CREATE DATABASE "{drop}"'))
-        await admin.dispose()
-        url = base.rsplit("/", 1)[0] + f"/{drop}"
-    engine = create_engine(url)
-    await upgrade(engine)
-    ws = await WorkspaceFactory(engine, now=NOW).create()
-    async with engine.begin() as connection:
-        await connection.execute(text("ALTER TABLE contact RENAME COLUMN search_text TO search_gone"))
-    yield engine, ws
-    await engine.dispose()
-    if drop:
-        admin = create_engine(os.environ["TEST_DATABASE_URL"])
-        async with admin.connect() as connection:
-            await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(
-                text(f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)'))
-        await admin.dispose()
+    async with scratch_database(request.param, tmp_path) as url:
+        engine = create_engine(url)
+        await upgrade(engine)
+        ws = await WorkspaceFactory(engine, now=NOW).create()
+        async with engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE contact RENAME COLUMN search_text TO search_gone"))
+        yield engine, ws
+        await engine.dispose()
 
 
 def saved_logging() -> dict[str, tuple[int, list[logging.Handler]]]:

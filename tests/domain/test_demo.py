@@ -5,21 +5,17 @@ when TEST_DATABASE_URL points at a PostgreSQL server, on a scratch database crea
 """
 
 import io
-import os
-import uuid
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from rich.console import Console
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db import create_engine, normalize_database_url, session_factory
+from domain.db import create_engine, session_factory
 from domain.demo import DemoWorkspace, load_demo
 from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
 from domain.enums import Channel, CustomFieldType, EngagementStatus, MessageEventType, Role, TicketStatus, TurnRole
@@ -50,6 +46,7 @@ from domain.models import (
 from domain.clock import SystemClock
 from domain.services.auth import Authenticator
 from domain.text import fold, normalize_email, normalize_phone, search_text
+from tests.scratch import scratch_database
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 SEED = 11
@@ -60,28 +57,6 @@ ENGINES = ["sqlite", "postgresql"]
 
 def quiet_console() -> Console:
     return Console(file=io.StringIO(), width=120)
-
-
-@asynccontextmanager
-async def scratch_database(kind: str, tmp_path) -> AsyncIterator[str]:
-    """The URL of an empty database of `kind`, removed afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'demo.db'}"
-        return
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL is not set (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
-    name = f"demo_test_{uuid.uuid4().hex[:12]}"
-    server = create_engine(base)
-    admin = server.execution_options(isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_database_url(base)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await server.dispose()
 
 
 @dataclass
