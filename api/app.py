@@ -23,8 +23,9 @@ from strawberry.types.unset import UNSET, UnsetType
 from strawberry.schema.base import BaseSchema
 
 from api import graphiql, observability
-from api.authentication import IDENTITY_STATE, PRINCIPAL_STATE, bearer_credential
+from api.authentication import IDENTITY_STATE, PRINCIPAL_STATE
 from api.context import Context
+from api.headers import bearer_credential
 from api.edge import GraphQLEdge, observe_requests
 from api.http_conformance import GraphQLOverHTTP
 from api.loaders import Loaders

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.headers import bearer_credential, header
 from api.errors import DATABASE_UNAVAILABLE_MESSAGE, INTERNAL_ERROR_MESSAGE
 from api.http_conformance import GRAPHQL_RESPONSE_JSON, negotiate
 from api.http_errors import graphql_error_response
@@ -36,21 +37,6 @@ UNAUTHENTICATED_MESSAGE = (
 IDENTITY_PROVIDER_DOWN = "The identity provider's signing keys cannot be fetched right now; try again shortly."
 
 
-def bearer_credential(header: str | None) -> str | None:
-    """The credential of an `Authorization: Bearer <credential>` header, or None."""
-    scheme, _, credential = (header or "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return credential.strip() or None
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
 def _is_graphiql_page(scope: Scope) -> bool:
     """A browser asking for the IDE (Strawberry's rule: GET, no `query` parameter, accepts HTML)."""
     if scope["method"] != "GET":
@@ -58,7 +44,7 @@ def _is_graphiql_page(scope: Scope) -> bool:
     query_string = scope.get("query_string", b"").decode("latin-1")
     if any(part.split("=", 1)[0] == "query" for part in query_string.split("&")):
         return False
-    accept = _header(scope, b"accept") or ""
+    accept = header(scope, b"accept") or ""
     return "text/html" in accept or "*/*" in accept
 
 
@@ -74,7 +60,7 @@ class AuthenticationStep:
             # are refused (405) by the view without reading anything; the IDE page needs no key.
             await self.app(scope, receive, send)
             return
-        credential = bearer_credential(_header(scope, b"authorization"))
+        credential = bearer_credential(header(scope, b"authorization"))
         unavailable = {"Retry-After": "5"}
         try:
             identified = await self.authenticator.identify(credential)
@@ -100,7 +86,7 @@ class AuthenticationStep:
 
 
 def _prefers_graphql_response_json(scope: Scope) -> bool:
-    return negotiate(_header(scope, b"accept")) == GRAPHQL_RESPONSE_JSON
+    return negotiate(header(scope, b"accept")) == GRAPHQL_RESPONSE_JSON
 
 
 async def _refuse(

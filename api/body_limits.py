@@ -19,6 +19,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.headers import header
 from api.http_errors import refuse
 
 PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
@@ -27,13 +28,6 @@ BATCH_TOO_LARGE = "BATCH_TOO_LARGE"
 # How many operations the request carries (a batch's size), for the rate limit after this step.
 OPERATIONS_STATE = "rapport.operations"
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return value.decode("latin-1")
-    return None
 
 
 def _is_batch(body: bytes) -> bool:
@@ -59,10 +53,10 @@ class BodyLimitMiddleware:
         if scope["type"] != "http" or scope["method"] not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
-        content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
+        content_type = (header(scope, b"content-type") or "").split(";")[0].strip().lower()
         multipart = content_type == "multipart/form-data"
         limit = self._limit(multipart)
-        declared = _header(scope, b"content-length")
+        declared = header(scope, b"content-length")
         if limit is not None and declared is not None and declared.strip().isdigit() and int(declared) > limit:
             await self._too_large(scope, receive, send, limit)
             return

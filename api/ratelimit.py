@@ -26,6 +26,7 @@ from typing import Protocol
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.body_limits import OPERATIONS_STATE
+from api.headers import bearer_credential, header
 from api.http_errors import refuse
 
 log = logging.getLogger(__name__)
@@ -134,15 +135,9 @@ class RedisBuckets:
 
 
 def _bearer_digest(scope: Scope) -> str | None:
-    """The SHA-256 (hex) of the request's bearer key, or None without one."""
-    for name, value in scope.get("headers", []):
-        if name == b"authorization":
-            scheme, _, key = value.decode("latin-1").partition(" ")
-            key = key.strip()
-            if scheme.lower() == "bearer" and key:
-                return hashlib.sha256(key.encode("utf-8")).hexdigest()
-            return None
-    return None
+    """The SHA-256 (hex) of the request's bearer credential, or None without one."""
+    credential = bearer_credential(header(scope, b"authorization"))
+    return None if credential is None else hashlib.sha256(credential.encode("utf-8")).hexdigest()
 
 
 def address_key(scope: Scope, kind: str = "ip") -> str:

@@ -10,7 +10,7 @@ checks the same labels, probabilities and explanations) and the baseline
 from collections.abc import Sequence
 
 from ml import features, lexicon
-from ml.conversation import Conversation, customer_turn_positions
+from ml.conversation import Conversation, judge_by_prefixes
 from ml.labels import LABELS
 from ml.protocol import Prediction
 from ml.sklearn_model import PipelineModel
@@ -41,22 +41,4 @@ def predict(model: PipelineModel, conversations: Sequence[Conversation]) -> list
 
 def predict_turns(model: PipelineModel, conversations: Sequence[Conversation]) -> list[tuple[Prediction, dict[int, Prediction]] | None]:
     """What `ModelServer.score` did before: the whole conversation plus every prefix, each judged afresh."""
-    batch: list[Conversation] = []
-    plan: list[tuple[int, list[int]] | None] = []
-    for turns in conversations:
-        positions = customer_turn_positions(turns)
-        if not positions:
-            plan.append(None)
-            continue
-        plan.append((len(batch), positions))
-        batch.append(turns)
-        batch.extend(turns[: i + 1] for i in positions)
-    predictions = predict(model, batch)
-    out: list[tuple[Prediction, dict[int, Prediction]] | None] = []
-    for entry in plan:
-        if entry is None:
-            out.append(None)
-            continue
-        start, positions = entry
-        out.append((predictions[start], {pos: predictions[start + 1 + k] for k, pos in enumerate(positions)}))
-    return out
+    return judge_by_prefixes(lambda batch: predict(model, batch), conversations)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ml.conversation import AGENT, CUSTOMER, ROLES, Conversation, Turn, customer_turn_positions
+from ml.conversation import AGENT, CUSTOMER, ROLES, Conversation, Turn, customer_turn_positions, judge_by_prefixes
 from ml.gc_pause import cyclic_gc_paused
 from ml.labels import LABELS
 from ml.protocol import Prediction, SatisfactionModel, TermWeight, TurnScoringModel, checked
@@ -120,26 +120,8 @@ class ModelServer:
         """
         if isinstance(model, TurnScoringModel):
             return cls._score_in_one_pass(model, conversations)
-        batch: list[Conversation] = []
-        plan: list[tuple[int, list[int]] | None] = []
-        for turns in conversations:
-            positions = customer_turn_positions(turns)
-            if not positions:
-                plan.append(None)
-                continue
-            plan.append((len(batch), positions))
-            batch.append(turns)
-            batch.extend(turns[: i + 1] for i in positions)
-        predictions = cls.predict(model, batch)
-        out: list[Scored | None] = []
-        for entry in plan:
-            if entry is None:
-                out.append(None)
-                continue
-            start, positions = entry
-            turns = {pos: predictions[start + 1 + k] for k, pos in enumerate(positions)}
-            out.append(Scored(conversation=predictions[start], turns=turns))
-        return out
+        judged = judge_by_prefixes(lambda batch: cls.predict(model, batch), conversations)
+        return [None if j is None else Scored(conversation=j[0], turns=j[1]) for j in judged]
 
     @staticmethod
     def _score_in_one_pass(model: TurnScoringModel, conversations: Sequence[Conversation]) -> list[Scored | None]:

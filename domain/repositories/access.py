@@ -68,15 +68,6 @@ async def active_admins(session: AsyncSession, *, workspace_id: int) -> int:
     )
 
 
-async def lock_workspace(session: AsyncSession, *, workspace_id: int) -> None:
-    """Hold the workspace row (PostgreSQL) or the write lock (SQLite) until the transaction ends.
-
-    Changes that check "is there another admin?" take it first, so two admins demoting each other
-    at once cannot both pass the check.
-    """
-    await session.execute(update(Workspace).where(Workspace.id == workspace_id).values(id=Workspace.id))
-
-
 async def revoke_user_keys(session: AsyncSession, *, workspace_id: int, user_id: int, now: datetime) -> list[int]:
     """Revoke every unrevoked key of a user; returns their ids."""
     ids = list(

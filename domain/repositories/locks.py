@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.models import Workspace
+
 
 async def lock_rows(session: AsyncSession, model: Any, *conditions: ColumnElement[bool]) -> list[int]:
     """Lock the rows of `model` matching `conditions`; their ids (none: no such rows).
@@ -27,3 +29,9 @@ async def lock_rows(session: AsyncSession, model: Any, *conditions: ColumnElemen
         .execution_options(synchronize_session=False)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def lock_workspace(session: AsyncSession, *, workspace_id: int) -> None:
+    """Hold the workspace row (PostgreSQL) or the write lock (SQLite) until the transaction ends: for
+    changes that check the whole workspace first (is there another admin? is a rescore queued?)."""
+    await session.execute(update(Workspace).where(Workspace.id == workspace_id).values(id=Workspace.id))

@@ -144,8 +144,3 @@ async def deployment_version(session: AsyncSession) -> str | None:
     return await session.scalar(
         select(ModelActivation.version).where(ModelActivation.workspace_id.is_(None)).order_by(ModelActivation.id.desc()).limit(1)
     )
-
-
-async def lock_workspace(session: AsyncSession, *, workspace_id: int) -> None:
-    """Hold the workspace row's lock (PostgreSQL) or the write lock (SQLite) until the transaction ends."""
-    await session.execute(update(Workspace).where(Workspace.id == workspace_id).values(id=Workspace.id))

@@ -26,6 +26,7 @@ from domain.jobs.registry import JobServices
 from domain.jobs.runner import JobRunner
 from domain.models import Job, Workspace
 from domain.policies import Action, Principal, authorize
+from domain.repositories import locks
 from domain.repositories import satisfaction as repo
 from domain.text import without_paths
 from ml.serving import ModelError, ModelInfo, ModelServer, Prediction, SatisfactionModel, Scored, Turn, check_version
@@ -280,7 +281,7 @@ async def queue_rescore_job(
     spec, model = await serving_model(session, models=models, workspace_id=workspace_id)
     async with write_transaction(session):
         # Two requests at once must not both queue one: the first holds the workspace's lock.
-        await repo.lock_workspace(session, workspace_id=workspace_id)
+        await locks.lock_workspace(session, workspace_id=workspace_id)
         existing = await repo.unfinished_job(session, workspace_id=workspace_id, kind=JobKind.SATISFACTION_RESCORE)
         if existing is not None:
             return existing, False

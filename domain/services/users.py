@@ -16,6 +16,7 @@ from domain.enums import AuditAction, AuditSource, Role
 from domain.errors import Conflict, InvalidInput, NotFound
 from domain.models import User, Workspace
 from domain.policies import Action, Principal, authorize
+from domain.repositories import locks
 from domain.repositories import access as repo
 from domain.repositories import catalog as catalog_repo
 from domain.repositories.paging import InvalidCursor, Page
@@ -93,7 +94,7 @@ async def create_user(
 
 
 async def _locked_user(session: AsyncSession, *, workspace_id: int, user_id: int) -> User:
-    await repo.lock_workspace(session, workspace_id=workspace_id)
+    await locks.lock_workspace(session, workspace_id=workspace_id)
     user = await repo.user_for_update(session, workspace_id=workspace_id, user_id=user_id)
     if user is None:
         raise NotFound("no user with this id in this workspace", field="id")
