@@ -1,28 +1,26 @@
 """Per-request DataLoaders: every related read is batched into one statement per loader and batch.
 
-Loaders are built for one request and one principal; they call repository `*_by_contact` /
-`get_many` functions scoped to the principal's workspace, and return results in key order.
+Loaders are built for one request and one principal; they call the read planner (`domain.reads`:
+every part of a contact in one statement) or repository `get_many`-style functions scoped to the
+principal's workspace, and return results in key order.
 """
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from domain.db import RequestSession
-from domain.enums import Channel, TicketStatus
-from domain.metrics import Counters, window_start
-from domain.models import Company, Contact, ContactList, Department, Flow, Group, Segment, Tag, User
+from domain.reads.contacts import contact_rows
+from domain.reads.planner import Want, read_parts
+from domain.models import Company, ContactList, Department, Flow, Group, Segment, Tag, User
 from domain.policies import Principal
 from domain.repositories import audit as audit_repo
 from domain.repositories import catalog as catalog_repo
-from domain.repositories import contacts as contacts_repo
 from domain.repositories import conversations as conversations_repo
-from domain.repositories import profile as profile_repo
 from domain.repositories.paging import Page
-from domain.satisfaction import ScoredConversation
 from domain.services import contacts as contacts_service
 from domain.services import imports as imports_service
 
@@ -57,7 +55,7 @@ class Loaders:
         self._ws = principal.workspace_id
         self._now = now
 
-        self.contact_by_id: DataLoader[int, Contact | None] = DataLoader(self._contacts)
+        self.contact_by_id: DataLoader[int, Any] = DataLoader(self._contacts)
         self.company_by_id = self._entity_loader(Company)
         self.department_by_id = self._entity_loader(Department)
         self.user_by_id = self._entity_loader(User)
@@ -67,18 +65,8 @@ class Loaders:
         self.segment_by_id = self._entity_loader(Segment)
         self.flow_by_id = self._entity_loader(Flow)
 
-        self.tags_by_contact = self._membership_loader("tags")
-        self.lists_by_contact = self._membership_loader("lists")
-        self.groups_by_contact = self._membership_loader("groups")
-        self.channels_by_contact = DataLoader(self._channels)
-        self.custom_fields_by_contact = DataLoader(self._custom_fields)
-        self.happiness_by_contact = DataLoader(self._happiness)
-        self.tickets_by_contact = DataLoader(self._tickets)
-        self.notes_page = DataLoader(self._notes)
-        self.items_page = DataLoader(self._items)
-        self.activity_page = DataLoader(self._activity)
-        self.counters_by_contact = DataLoader(self._counters)
-        self.conversations_in_window = DataLoader(self._conversations)
+        # Every part of a contact the profile shows (tags, notes, metrics...): one statement per batch.
+        self.contact_parts: DataLoader[tuple[int, Want], Any] = DataLoader(self._parts)
         self.conversations_page = DataLoader(self._conversation_pages)
         self.turns_by_conversation: DataLoader[int, list[Any]] = DataLoader(self._turns)
         self.history_page = DataLoader(self._history)
@@ -92,8 +80,8 @@ class Loaders:
 
     # -- entities by id -------------------------------------------------------------------------
 
-    async def _contacts(self, keys: list[int]) -> list[Contact | None]:
-        rows = await contacts_repo.get_many(self._session, workspace_id=self._ws, ids=keys)
+    async def _contacts(self, keys: list[int]) -> list[Any]:
+        rows = await contact_rows(self._session, principal=self._principal, ids=keys)
         return _by_id(rows, keys)
 
     def _entity_loader(self, model: type[Any]) -> DataLoader[int, Any]:
@@ -127,75 +115,8 @@ class Loaders:
 
     # -- per contact ----------------------------------------------------------------------------
 
-    def _membership_loader(self, kind: str) -> DataLoader[int, list[Any]]:
-        async def load(keys: list[int]) -> list[list[Any]]:
-            grouped = await profile_repo.memberships_by_contact(
-                self._session, kind, workspace_id=self._ws, contact_ids=keys
-            )
-            return [grouped.get(k, []) for k in keys]
-
-        return DataLoader(load)
-
-    async def _channels(self, keys: list[int]) -> list[list[Any]]:
-        grouped = await profile_repo.channels_by_contact(self._session, workspace_id=self._ws, contact_ids=keys)
-        return [grouped.get(k, []) for k in keys]
-
-    async def _custom_fields(self, keys: list[int]) -> list[list[Any]]:
-        grouped = await profile_repo.custom_fields_by_contact(self._session, workspace_id=self._ws, contact_ids=keys)
-        return [grouped.get(k, []) for k in keys]
-
-    async def _happiness(self, keys: list[int]) -> list[Any]:
-        latest = await profile_repo.latest_nps_by_contact(self._session, workspace_id=self._ws, contact_ids=keys)
-        return [latest.get(k) for k in keys]
-
-    async def _tickets(self, keys: list[int]) -> list[dict[TicketStatus, int]]:
-        grouped = await profile_repo.ticket_counts_by_contact(self._session, workspace_id=self._ws, contact_ids=keys)
-        return [grouped.get(k, {}) for k in keys]
-
-    async def _notes(self, keys: list[tuple[int, int, int]]) -> list[Page[Any]]:
-        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
-            first, offset = params
-            return await profile_repo.notes_pages(
-                self._session, workspace_id=self._ws, contact_ids=ids, first=first, offset=offset
-            )
-
-        return await _grouped_by_params(keys, fetch, Page.empty())
-
-    async def _items(self, keys: list[tuple[int, int, int]]) -> list[Page[Any]]:
-        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
-            first, offset = params
-            return await profile_repo.items_pages(
-                self._session, workspace_id=self._ws, contact_ids=ids, first=first, offset=offset
-            )
-
-        return await _grouped_by_params(keys, fetch, Page.empty())
-
-    async def _activity(self, keys: list[tuple[int, int, str | None]]) -> list[Page[Any]]:
-        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:
-            first, after = params
-            return await profile_repo.activity_pages(
-                self._session, workspace_id=self._ws, contact_ids=ids, first=first, after=after
-            )
-
-        return await _grouped_by_params(keys, fetch, Page(items=(), cursors=(), has_next_page=False))
-
-    async def _counters(self, keys: list[tuple[int, int]]) -> list[dict[Channel, Counters]]:
-        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, dict[Channel, Counters]]:
-            (days,) = params
-            return await profile_repo.channel_counters_by_contact(
-                self._session, workspace_id=self._ws, contact_ids=ids, since=window_start(self._now, days)
-            )
-
-        return await _grouped_by_params(keys, fetch, {})
-
-    async def _conversations(self, keys: list[tuple[int, int]]) -> list[list[ScoredConversation]]:
-        async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, list[ScoredConversation]]:
-            (days,) = params
-            return await profile_repo.conversations_since_by_contact(
-                self._session, workspace_id=self._ws, contact_ids=ids, since=self._now - timedelta(days=days)
-            )
-
-        return await _grouped_by_params(keys, fetch, [])
+    async def _parts(self, keys: list[tuple[int, Want]]) -> list[Any]:
+        return await read_parts(self._session, principal=self._principal, keys=keys, now=self._now)
 
     async def _history(self, keys: list[tuple[int, int, str | None]]) -> list[Page[Any]]:
         async def fetch(ids: list[int], params: tuple[Any, ...]) -> dict[int, Page[Any]]:

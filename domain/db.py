@@ -23,6 +23,8 @@ INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
 # How long opening a PostgreSQL connection may take before the database counts as unavailable.
 CONNECT_TIMEOUT_SECONDS = 5
+# Pooled server connections older than this are replaced at checkout (idle timeouts, failovers).
+POOL_RECYCLE_SECONDS = 1800
 
 
 class UtcDateTime(TypeDecorator):
@@ -98,8 +100,12 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         # requests then answer SERVICE_UNAVAILABLE in seconds (see database_unavailable below).
         # asyncpg names it `timeout`, psycopg (libpq) `connect_timeout`.
         timeout = "timeout" if parsed.get_driver_name() == "asyncpg" else "connect_timeout"
+        # No pre-ping (a round trip on every checkout): connections are recycled after POOL_RECYCLE_SECONDS,
+        # a disconnect invalidates every older pooled connection (SQLAlchemy does so on its own), and a
+        # request whose first statement meets a dropped connection tries once more (RequestSession).
         kwargs.update(
-            pool_size=10, max_overflow=20, pool_pre_ping=True, connect_args={timeout: CONNECT_TIMEOUT_SECONDS}
+            pool_size=10, max_overflow=20, pool_pre_ping=False, pool_recycle=POOL_RECYCLE_SECONDS,
+            connect_args={timeout: CONNECT_TIMEOUT_SECONDS},
         )
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
@@ -183,6 +189,7 @@ class RequestSession:
         self._lock = asyncio.Lock()
         self._inflight: set[asyncio.Future[Any]] = set()
         self._closed = False
+        self._statements = 0
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
         # Shielded: graphql-core cancels the sibling resolvers of a failed non-null field, and a
@@ -207,7 +214,17 @@ class RequestSession:
 
     async def _locked_execute(self, statement: Any, params: Any) -> Any:
         async with self._lock:
-            return await self._session.execute(statement, params)
+            first, self._statements = self._statements == 0, self._statements + 1
+            try:
+                return await self._session.execute(statement, params)
+            except sa_exc.DBAPIError as exc:
+                # A pooled connection the server dropped (restart, idle timeout) fails the first statement
+                # that uses it. Before anything else ran in this session, trying once more on a fresh
+                # connection is safe; a second failure is a real outage (SERVICE_UNAVAILABLE).
+                if not (first and exc.connection_invalidated):
+                    raise
+                await self._session.rollback()
+                return await self._session.execute(statement, params)
 
     async def all(self, statement: Any, params: Any = None) -> Sequence[Any]:
         return (await self.execute(statement, params)).all()

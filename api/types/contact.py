@@ -1,10 +1,11 @@
 """The Contact type: its own columns directly, everything related through the request's loaders."""
 
 from datetime import datetime
-
+from typing import Any
 
 import strawberry
 
+from api.access.types import User
 from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import to_global_id
@@ -30,7 +31,8 @@ from domain.engagement import engagement_status
 from domain.enums import TicketStatus
 from domain.errors import InvalidInput
 from domain.metrics import DEFAULT_WINDOW_DAYS, compute_metrics, validate_window
-from domain.repositories.paging import InvalidCursor, offset_from_cursor
+from domain.db import key_limit
+from domain.repositories.paging import InvalidCursor, cursor_key, cursor_time, decode_cursor, offset_from_cursor
 from domain.satisfaction import aggregate
 from domain.services.contacts import validate_first
 
@@ -46,6 +48,17 @@ class ActivityConnection:
 def _offset(after: str | None) -> int:
     try:
         return offset_from_cursor(after)
+    except InvalidCursor as exc:
+        raise InvalidInput(str(exc), field="after") from exc
+
+
+def _event_cursor(after: str | None) -> tuple[datetime | None, int | None]:
+    """The (time, id) of the last event a client saw; checked before any SQL runs."""
+    if after is None:
+        return None, None
+    try:
+        payload = decode_cursor(after)
+        return cursor_time(payload, "t"), cursor_key(payload, "i", limit=key_limit(models.MessageEvent))
     except InvalidCursor as exc:
         raise InvalidInput(str(exc), field="after") from exc
 
@@ -101,56 +114,58 @@ class Contact(Node):
             last_activity_at=self.row.last_activity_at, discard_reason=self.row.discard_reason, now=info.context.now
         )
 
+    async def _part(self, info: Info, *want: Any) -> Any:
+        return await info.context.loaders.contact_parts.load((self.row.id, want))
+
     @strawberry.field
     async def company(self, info: Info) -> Company | None:
         if self.row.company_id is None:
             return None
-        return maybe(Company.from_row, await info.context.loaders.company_by_id.load(self.row.company_id))
+        return maybe(Company.from_row, await self._part(info, "company"))
 
     @strawberry.field
     async def department(self, info: Info) -> Department | None:
         if self.row.department_id is None:
             return None
-        return maybe(Department.from_row, await info.context.loaders.department_by_id.load(self.row.department_id))
+        return maybe(Department.from_row, await self._part(info, "department"))
 
     @strawberry.field(description="Null when the contact is assigned to nobody.")
-    def assignment(self) -> Assignment | None:
+    async def assignment(self, info: Info) -> Assignment | None:
         if self.row.assigned_agent_id is None and self.row.assigned_group_id is None:
             return None
-        return Assignment(agent_id=self.row.assigned_agent_id, group_id=self.row.assigned_group_id)
+        agent, group = await self._part(info, "assignment")
+        return Assignment(agent=maybe(User.from_row, agent), group=maybe(Group.from_row, group))
 
     @strawberry.field
     async def channels(self, info: Info) -> list[ChannelSubscription]:
-        rows = await info.context.loaders.channels_by_contact.load(self.row.id)
-        return [ChannelSubscription.from_row(r) for r in rows]
+        return [ChannelSubscription.from_row(r) for r in await self._part(info, "channels")]
 
     @strawberry.field
     async def lists(self, info: Info) -> list[ContactList]:
-        return [ContactList.from_row(r) for r in await info.context.loaders.lists_by_contact.load(self.row.id)]
+        return [ContactList.from_row(r) for r in await self._part(info, "lists")]
 
     @strawberry.field
     async def groups(self, info: Info) -> list[Group]:
-        return [Group.from_row(r) for r in await info.context.loaders.groups_by_contact.load(self.row.id)]
+        return [Group.from_row(r) for r in await self._part(info, "groups")]
 
     @strawberry.field
     async def tags(self, info: Info) -> list[Tag]:
-        return [Tag.from_row(r) for r in await info.context.loaders.tags_by_contact.load(self.row.id)]
+        return [Tag.from_row(r) for r in await self._part(info, "tags")]
 
     @strawberry.field
     async def custom_fields(self, info: Info) -> list[CustomFieldValue]:
-        rows = await info.context.loaders.custom_fields_by_contact.load(self.row.id)
-        return [CustomFieldValue.from_rows(d, v) for d, v in rows]
+        return [CustomFieldValue.from_row(r) for r in await self._part(info, "custom_fields")]
 
     @strawberry.field(description="Newest first.")
     async def notes(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Note]:
         with domain_errors_as_graphql():
             validate_first(first)
-            page = await info.context.loaders.notes_page.load((self.row.id, first, _offset(after)))
+            page = await self._part(info, "notes", first, _offset(after))
         return _connection(page, Note.from_row, after is not None)
 
     @strawberry.field(description="The latest NPS answer; null if the contact never answered.")
     async def happiness(self, info: Info) -> Happiness | None:
-        return maybe(Happiness.from_row, await info.context.loaders.happiness_by_contact.load(self.row.id))
+        return maybe(Happiness.from_row, await self._part(info, "happiness"))
 
     @strawberry.field(
         description="Satisfaction inferred from the conversations started in the last `days` days; null until a "
@@ -158,7 +173,7 @@ class Contact(Node):
     )
     async def satisfaction(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> Satisfaction | None:
         with domain_errors_as_graphql():
-            conversations = await info.context.loaders.conversations_in_window.load((self.row.id, _window(days)))
+            conversations = await self._part(info, "conversations", _window(days))
         return maybe(Satisfaction.from_domain, aggregate(conversations))
 
     @strawberry.field(description="Conversations with the contact, newest first.")
@@ -171,12 +186,12 @@ class Contact(Node):
     @strawberry.field
     async def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics:
         with domain_errors_as_graphql():
-            counters = await info.context.loaders.counters_by_contact.load((self.row.id, _window(days)))
+            counters = await self._part(info, "counters", _window(days))
         return MessageMetrics.from_domain(compute_metrics(counters, days))
 
     @strawberry.field
     async def tickets(self, info: Info) -> TicketCounts:
-        counts = await info.context.loaders.tickets_by_contact.load(self.row.id)
+        counts = await self._part(info, "tickets")
         open_, resolved = counts.get(TicketStatus.OPEN, 0), counts.get(TicketStatus.RESOLVED, 0)
         return TicketCounts(open=open_, resolved=resolved, all=open_ + resolved)
 
@@ -184,17 +199,15 @@ class Contact(Node):
     async def items(self, info: Info, first: int = 10, after: str | None = None) -> Connection[ContactItem]:
         with domain_errors_as_graphql():
             validate_first(first)
-            page = await info.context.loaders.items_page.load((self.row.id, first, _offset(after)))
+            page = await self._part(info, "items", first, _offset(after))
         return _connection(page, ContactItem.from_row, after is not None)
 
     @strawberry.field(description="Message events on every channel, newest first.")
     async def activity(self, info: Info, first: int = 20, after: str | None = None) -> ActivityConnection:
         with domain_errors_as_graphql():
             validate_first(first)
-            try:
-                page = await info.context.loaders.activity_page.load((self.row.id, first, after))
-            except InvalidCursor as exc:
-                raise InvalidInput(str(exc), field="after") from exc
+            at, last_id = _event_cursor(after)
+            page = await self._part(info, "activity", first, at, last_id)
         return ActivityConnection(
             page_info=page_info(page.cursors, page.has_next_page, after is not None),
             edges=[Edge(cursor=c, node=ActivityEvent.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],

@@ -1,5 +1,6 @@
 """What a contact profile shows besides the contact's own columns."""
 
+from collections import namedtuple
 from datetime import date, datetime
 from typing import Any
 
@@ -18,20 +19,8 @@ from domain.nps import nps_category
 
 @strawberry.type
 class Assignment:
-    agent_id: strawberry.Private[int | None]
-    group_id: strawberry.Private[int | None]
-
-    @strawberry.field
-    async def agent(self, info: Info) -> User | None:
-        if self.agent_id is None:
-            return None
-        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.agent_id))
-
-    @strawberry.field
-    async def group(self, info: Info) -> Group | None:
-        if self.group_id is None:
-            return None
-        return maybe(Group.from_row, await info.context.loaders.group_by_id.load(self.group_id))
+    agent: User | None
+    group: Group | None
 
 
 @strawberry.type
@@ -95,13 +84,9 @@ class CustomFieldValue:
     value: str | None
 
     @classmethod
-    def from_rows(cls, definition: Any, value: Any) -> "CustomFieldValue":
-        return cls(
-            key=definition.key,
-            label=definition.label,
-            type=definition.type,
-            value=_format_value(definition.type, value),
-        )
+    def from_row(cls, row: Any) -> "CustomFieldValue":
+        """`row`: the definition's key, label and type with the value's columns (see domain.reads.parts)."""
+        return cls(key=row.key, label=row.label, type=row.type, value=_format_value(row.type, row))
 
 
 @strawberry.type
@@ -109,16 +94,32 @@ class Note(Node):
     body: str
     created_at: datetime
     author_id: strawberry.Private[int | None]
+    # The author as the read planner fetched it with the note (None: not fetched, load it by id).
+    author_row: strawberry.Private[Any] = None
 
     @strawberry.field
     async def author(self, info: Info) -> User | None:
         if self.author_id is None:
             return None
+        if self.author_row is not None:
+            return User.from_row(self.author_row)
         return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.author_id))
 
     @classmethod
     def from_row(cls, row: Any) -> "Note":
-        return cls(id=to_global_id("Note", row.id), body=row.body, created_at=row.created_at, author_id=row.author_user_id)
+        author = None
+        if getattr(row, "author_id", None) is not None:
+            author = _AuthorRow(
+                id=row.author_id, name=row.author_name, email=row.author_email, role=row.author_role,
+                created_at=row.author_created_at, deactivated_at=row.author_deactivated_at,
+            )
+        return cls(
+            id=to_global_id("Note", row.id), body=row.body, created_at=row.created_at, author_id=row.author_user_id,
+            author_row=author,
+        )
+
+
+_AuthorRow = namedtuple("_AuthorRow", "id name email role created_at deactivated_at")
 
 
 @strawberry.type(description="The contact's latest NPS answer.")

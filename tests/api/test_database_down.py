@@ -167,3 +167,36 @@ async def test_postgres_stops_and_comes_back_without_restarting_the_app(proxied_
             assert (await http.get("/health/ready")).status_code == 200
     finally:
         await engine.dispose()
+
+
+@pytest.mark.asyncio
+async def test_a_pooled_connection_the_server_dropped_costs_the_client_nothing(proxied_postgres, clock, models):
+    # given an app whose pool holds a connection the server has since closed (no pre-ping at checkout)
+    proxy, url = proxied_postgres
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        workspace = await WorkspaceFactory(engine, now=NOW).create()
+        key = next(iter(workspace.keys.values()))
+        async with _client(engine, clock, models) as http:
+            response, _ = await _post(http, key, QUERY)
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+            database = make_url(url).database
+            killer = create_engine(os.environ["TEST_DATABASE_URL"])
+            try:
+                async with killer.connect() as connection:
+                    killed = (await connection.execute(
+                        text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database})).scalar_one()
+            finally:
+                await killer.dispose()
+            assert killed >= 1
+
+            # when the next requests reach for the pool
+            answers = [(await _post(http, key, QUERY))[0] for _ in range(3)]
+
+            # then each is answered: the dropped connection was replaced and the statement tried once more
+            for response in answers:
+                assert response.status_code == 200 and "errors" not in response.json(), response.text
+    finally:
+        await engine.dispose()

@@ -235,3 +235,21 @@ async def test_filter_options_cost_does_not_grow_with_the_catalogue(client, engi
         assert segment_sizes == [(j % 10 + 1) if j % 3 == 0 else min(j % 10 + 1, 2) for j in range(k)]
 
     assert counted[3] == counted[30], counted
+
+
+async def test_contract_profile_reads_in_two_statements(client, engine, rich_workspace):
+    # given a warmed-up app and key (the key's lookup and last-use stamp are not the profile's cost)
+    key = rich_workspace.agent_key
+    profile = document("profile")
+    contact = (await gql(client, RICH_PAGE, {"first": 1}, key=key))["data"]["contacts"]["edges"][0]["node"]
+    await gql(client, profile, {"id": contact["id"]}, key=key, operation_name="ContactProfile")
+
+    # when the contract's profile, every field, is asked for
+    with counted_statements(engine) as statements:
+        data = data_of(await gql(client, profile, {"id": contact["id"]}, key=key, operation_name="ContactProfile"))
+
+    # then it is all there: the contact's row, then every part of it (company to activity) in one statement
+    c = data["contact"]
+    assert c["company"]["name"] and c["assignment"]["agent"]["name"] and len(c["tags"]) == 2
+    assert c["notes"]["edges"][0]["node"]["author"]["name"] and len(c["activity"]["edges"]) == 7
+    assert len(statements) == 2, statements
