@@ -168,9 +168,7 @@ class QueryLimits(SchemaExtension):
         if errors:
             return errors  # measuring the rest could cost what the limit is there to prevent
         variables = ec.variables if isinstance(ec.variables, Mapping) else {}
-        measure = _Measure(schema, document.definitions, self.limits, variables, errors.append)
-        measure.check_document(ec.operation_name)
-        self.cost = measure.cost
+        self.cost = _measured_cost(schema, document, self.limits, variables, ec.operation_name, errors)
         where = _nul_in(variables, "variables")
         if where is not None:
             errors.append(_coded(NUL_MESSAGE, ErrorCode.BAD_USER_INPUT, field=where))
@@ -217,6 +215,39 @@ def _counted(document: DocumentNode) -> SelectionCount:
     while len(_COUNTED) > 512:
         _COUNTED.popitem(last=False)
     return counted
+
+
+_MEASURED: OrderedDict[tuple[Any, ...], tuple[DocumentNode, int | None]] = OrderedDict()
+_MEASURED_MAX_VARIABLES = 32
+
+
+def _measured_cost(
+    schema: GraphQLSchema, document: DocumentNode, limits: "Limits", variables: Mapping[str, Any],
+    operation_name: str | None, errors: list[GraphQLError],
+) -> int | None:
+    """Depth, aliases, page sizes and cost of a document, remembered when it passed.
+
+    The measure reads variables only as page sizes: an Int variable's value counts, any other value
+    is skipped, an absent one takes its default. So (document, operation, Int values, the other
+    variables' names) decides the outcome, and a passing document is not walked again (a millisecond
+    per request for the contract's profile). Failures are measured afresh, as validation's are.
+    """
+    key = None
+    if len(variables) <= _MEASURED_MAX_VARIABLES:
+        signature = tuple(sorted((k, v if _is_int(v) else None) for k, v in variables.items()))
+        key = (id(document), schema, limits, operation_name, signature)
+        entry = _MEASURED.get(key)
+        if entry is not None and entry[0] is document:
+            _MEASURED.move_to_end(key)
+            return entry[1]
+    before = len(errors)
+    measure = _Measure(schema, document.definitions, limits, variables, errors.append)
+    measure.check_document(operation_name)
+    if key is not None and len(errors) == before:
+        _MEASURED[key] = (document, measure.cost)
+        while len(_MEASURED) > 1024:
+            _MEASURED.popitem(last=False)
+    return measure.cost
 
 
 # Parsed documents of the texts clients send again and again (the parse options, max_tokens, are part of

@@ -54,7 +54,10 @@ class Shape:
     order: str
 
     def row_type(self) -> Any:
-        return _ROW_TYPES.setdefault(self.typename, namedtuple(self.typename, [f.name for f in self.fields]))
+        found = _ROW_TYPES.get(self.typename)
+        if found is None:
+            found = _ROW_TYPES[self.typename] = namedtuple(self.typename, [f.name for f in self.fields])
+        return found
 
     def many(self, dialect: str, limit: str = "") -> str:
         """A JSON array of ranked rows (NULL when there are none)."""
