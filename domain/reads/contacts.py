@@ -3,17 +3,24 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 
 from domain.db import RequestSession
 from domain.models import Contact
 from domain.policies import Action, Principal, authorize
+from domain.reads.json_sql import POSTGRESQL, SQLITE, ids_match, ids_param, ids_value
 
 _table = Contact.__table__
-# Built once: only the bound values change from one request to the next.
-_BY_IDS = select(*(column for column in _table.c if column.name not in ("search_text", "name_key"))).where(
-    _table.c.workspace_id == bindparam("ws"), _table.c.id.in_(bindparam("ids", expanding=True))
-)
+_COLUMNS = [column for column in _table.c if column.name not in ("search_text", "name_key")]
+
+
+def _by_ids(dialect: str) -> Any:
+    """Built once per engine: only the bound values change from one request to the next."""
+    match = text(ids_match(dialect, "contact.id")).bindparams(ids_param(dialect))
+    return select(*_COLUMNS).where(_table.c.workspace_id == bindparam("ws"), match)
+
+
+_BY_IDS = {POSTGRESQL: _by_ids(POSTGRESQL), SQLITE: _by_ids(SQLITE)}
 
 
 async def contact_rows(session: RequestSession, *, principal: Principal, ids: Sequence[int]) -> list[Any]:
@@ -21,4 +28,6 @@ async def contact_rows(session: RequestSession, *, principal: Principal, ids: Se
     authorize(principal, Action.READ)
     if not ids:
         return []
-    return list(await session.all(_BY_IDS, {"ws": principal.workspace_id, "ids": list(ids)}))
+    dialect = POSTGRESQL if session.raw.bind.dialect.name == "postgresql" else SQLITE
+    statement = _BY_IDS[dialect]
+    return list(await session.all(statement, {"ws": principal.workspace_id, "ids": ids_value(dialect, ids)}))

@@ -7,10 +7,15 @@ the column's kind: times and dates as ISO text, floats exact (SQLite renders REA
 digits, so floats travel there as 17-digit text), booleans as true/false or 0/1.
 """
 
+import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
+
+from sqlalchemy import Integer, String, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import BindParameter
 
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
@@ -31,6 +36,22 @@ def exact_float(dialect: str, expression: str) -> str:
     if dialect == POSTGRESQL:
         return expression
     return f"CASE WHEN {expression} IS NULL THEN NULL ELSE printf('%!.17g', {expression}) END"
+
+
+def ids_match(dialect: str, column: str) -> str:
+    """`column` is one of the ids bound as :ids: one parameter however many ids, so the text never changes
+    (an expanding IN is re-rendered on every execution, and each length is another prepared statement)."""
+    if dialect == POSTGRESQL:
+        return f"{column} = ANY(:ids)"
+    return f"{column} IN (SELECT value FROM json_each(:ids))"
+
+
+def ids_param(dialect: str) -> BindParameter[Any]:
+    return bindparam("ids", type_=ARRAY(Integer()) if dialect == POSTGRESQL else String())
+
+
+def ids_value(dialect: str, ids: Sequence[int]) -> Any:
+    return list(ids) if dialect == POSTGRESQL else json.dumps(list(ids))
 
 
 # -- decoding ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from domain.enums import Channel, TicketStatus
 from domain.metrics import Counters, window_start
 from domain.policies import Action, Principal, authorize
 from domain.reads import parts as p
-from domain.reads.json_sql import POSTGRESQL, SQLITE
+from domain.reads.json_sql import POSTGRESQL, SQLITE, ids_match, ids_param, ids_value
 from domain.repositories.paging import Page, encode_cursor, offset_cursor
 from domain.satisfaction import ScoredConversation
 
@@ -218,14 +218,14 @@ def _plan(dialect: str, wants: Sequence[Want]) -> _Plan:
         return found
     columns: list[str] = []
     spans: list[tuple[int, int]] = []
-    binds = [bindparam("ws", type_=Integer()), bindparam("ids", expanding=True, type_=Integer())]
+    binds = [bindparam("ws", type_=Integer()), ids_param(dialect)]
     for index, want in enumerate(wants):
         kind, prefix = KINDS[want[0]], f"p{index}_"
         own = kind.columns(dialect, prefix, want)
         spans.append((len(columns) + 1, len(columns) + 1 + len(own)))
         columns.extend(own)
         binds.extend(bindparam(name, type_=type_) for name, type_ in kind.types(prefix).items())
-    sql = f"SELECT c.id, {', '.join(columns)} FROM contact c WHERE c.workspace_id = :ws AND c.id IN :ids"
+    sql = f"SELECT c.id, {', '.join(columns)} FROM contact c WHERE c.workspace_id = :ws AND {ids_match(dialect, 'c.id')}"
     # Only the binds a shape uses: an unused typed bindparam is an error for text().
     used = [b for b in binds if f":{b.key}" in sql]
     plan = _Plan(text(sql).bindparams(*used), tuple(spans))
@@ -247,8 +247,9 @@ async def read_parts(
     authorize(principal, Action.READ)
     wants = sorted({want for _, want in keys}, key=repr)
     contact_ids = sorted({contact_id for contact_id, _ in keys})
-    plan = _plan(_dialect(session), wants)
-    params: dict[str, Any] = {"ws": principal.workspace_id, "ids": contact_ids}
+    dialect = _dialect(session)
+    plan = _plan(dialect, wants)
+    params: dict[str, Any] = {"ws": principal.workspace_id, "ids": ids_value(dialect, contact_ids)}
     for index, want in enumerate(wants):
         params.update(KINDS[want[0]].binds(f"p{index}_", want, now))
     result = await session.execute(plan.statement, params)
