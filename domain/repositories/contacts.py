@@ -175,7 +175,9 @@ async def _nulls_last_rows(
     if last_id is None or value is not None:  # a cursor among the NULLs has left the non-NULL part behind
         keyset = [] if last_id is None else [_after_value(column, ascending, value, last_id)]
         parts.append(_ordered([*base, column.is_not(None), *keyset], [column, Contact.id], ascending, limit))
-    parts.append(_ordered([*base, column.is_(None), *(id_after if value is None else [])], [Contact.id], ascending, limit))
+    # Ordering the NULL part by the (constant) column too makes its ORDER BY the index's own.
+    nulls_after = id_after if value is None else []
+    parts.append(_ordered([*base, column.is_(None), *nulls_after], [column, Contact.id], ascending, limit))
     # Each part is limited inside its own subquery (SQLite allows no LIMIT on a UNION ALL member).
     statement = union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]
     rows = list(await session.scalars(select(Contact).from_statement(statement)))
