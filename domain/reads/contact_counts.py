@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, cast, distinct, func, intersect, literal_column, null, select, union_all
+from sqlalchemy import Integer, String, case, cast, distinct, func, intersect, literal_column, null, select, union_all
 
 from domain.db import RequestSession
 from domain.engagement import BANDS
@@ -89,8 +89,17 @@ class CountBatch:
         """Read the activity histogram (and the boundary days) in this batch."""
         if self._boundaries is not None:
             return
-        self._boundaries = _boundaries(self._now)
-        buckets = activity_histogram(self._ws).subquery()
+        self._boundaries = boundaries = _boundaries(self._now)
+
+        def collapsed(day: Any) -> Any:
+            # Days wholly inside one band become one representative day of it: a few rows leave the
+            # database instead of one per day of history. Boundary days and "no activity" stay as they are.
+            whens = [(day == NO_ACTIVITY_DAY, NO_ACTIVITY_DAY)]
+            for b in boundaries:
+                whens += [(day > b.day, b.day + 1), (day == b.day, b.day)]
+            return case(*whens, else_=boundaries[-1].day - 1)
+
+        buckets = activity_histogram(self._ws, collapsed).subquery()
         self._parts.append(
             select(_key(_HISTOGRAM), buckets.c.day, buckets.c.discard_reason.label("reason"), buckets.c.contacts)
         )

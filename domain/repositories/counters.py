@@ -30,15 +30,21 @@ _DAY_SQL = {
 }
 
 
-def activity_histogram(workspace_id: int) -> Select:
-    """(day, discard_reason, contacts) of a workspace, folded and pending deltas added up."""
+def activity_histogram(workspace_id: int, day: Any = None) -> Select:
+    """(day, discard_reason, contacts) of a workspace, folded and pending deltas added up.
+
+    `day` maps the stored day to the one grouped by (a function of the `day` column), so that a
+    reader can collapse the buckets it needs not tell apart before they leave the database.
+    """
     total, delta = ContactActivityCount, ContactActivityDelta
     both = union_all(
         select(total.day, total.discard_reason, total.contacts).where(total.workspace_id == workspace_id),
         select(delta.day, delta.discard_reason, delta.contacts).where(delta.workspace_id == workspace_id),
     ).subquery()
-    return select(both.c.day, both.c.discard_reason, func.sum(both.c.contacts).label("contacts")).group_by(
-        both.c.day, both.c.discard_reason
+    grouped = select((both.c.day if day is None else day(both.c.day)).label("day"), both.c.discard_reason,
+                     both.c.contacts).subquery()
+    return select(grouped.c.day, grouped.c.discard_reason, func.sum(grouped.c.contacts).label("contacts")).group_by(
+        grouped.c.day, grouped.c.discard_reason
     )
 
 
