@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, union_all
 
 from domain.db import RequestSession, key_limit
 from domain.engagement import status_condition
@@ -196,9 +196,6 @@ async def count(session: RequestSession, *, workspace_id: int, conditions: Seque
     return int(await session.scalar(select(func.count()).select_from(Contact).where(_where(workspace_id, conditions))))
 
 
-STATUS_COUNT_KEYS = ("new", "frequent", "dormant", "expired", "inactive", "discarded")
-
-
 async def status_counts(
     session: RequestSession, *, workspace_id: int, conditions: Sequence[ColumnElement[bool]], now: datetime
 ) -> dict[str, int]:
@@ -216,20 +213,3 @@ async def status_counts(
     columns.append(tally(Contact.discard_reason == DiscardReason.SUSPENDED).label("suspended"))
     row = (await session.execute(select(*columns).select_from(Contact).where(_where(workspace_id, conditions)))).one()
     return {key: int(value) for key, value in row._mapping.items()}
-
-
-async def counts_per_query(
-    session: RequestSession,
-    *,
-    workspace_id: int,
-    queries: dict[int, Sequence[ColumnElement[bool]]],
-) -> dict[int, int]:
-    """How many contacts match each of several condition sets, in one statement (UNION ALL)."""
-    if not queries:
-        return {}
-    parts = [
-        select(literal(key).label("k"), func.count().label("n")).select_from(Contact).where(_where(workspace_id, conds))
-        for key, conds in queries.items()
-    ]
-    rows = await session.all(union_all(*parts))
-    return {int(r.k): int(r.n) for r in rows}

@@ -79,7 +79,8 @@ async def rebuild_counters(connection: AsyncConnection | AsyncSession, workspace
     """Recompute a workspace's maintained counts from its contacts and memberships (in the caller's transaction).
 
     On PostgreSQL the counted tables are locked against writes (SHARE) until the caller commits, so
-    no concurrent write can be counted twice or not at all; readers are not blocked.
+    no concurrent write can be counted twice or not at all; readers are not blocked. A writer holding
+    one of those tables while waiting for another may make this the deadlock victim: run it again.
     """
     dialect = _dialect(connection)
     ws = {"ws": workspace_id}
