@@ -186,6 +186,8 @@ class RequestSession:
         self._lock = asyncio.Lock()
         self._inflight: set[asyncio.Future[Any]] = set()
         self._closed = False
+        # Results several resolvers of one request share (e.g. the workspace's status counts), by key.
+        self.shared: dict[Any, asyncio.Future[Any]] = {}
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
         # Shielded: graphql-core cancels the sibling resolvers of a failed non-null field, and a

@@ -15,6 +15,7 @@ Each count is planned from the shape of its ContactMatch (domain.reads.contact_m
 Every batch of counts is one SQL statement (a UNION ALL of its parts), whatever it holds.
 """
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -214,8 +215,30 @@ def restrict(counts: dict[str, int], statuses: frozenset[EngagementStatus] | Non
     return kept
 
 
+async def workspace_statuses(session: RequestSession, workspace_id: int, *, now: datetime) -> dict[str, int]:
+    """Contacts of the whole workspace per status key, read once per request.
+
+    A ContactsPage asks for it twice (the status buttons, and totalCount of a status-only filter):
+    the first caller runs the statement, the other awaits the same result.
+    """
+    key = ("workspace statuses", workspace_id, now)
+    if key not in session.shared:
+
+        async def read() -> dict[str, int]:
+            batch = CountBatch(workspace_id, now)
+            batch.add_histogram()
+            result = await batch.run(session)
+            assert result.workspace_statuses is not None
+            return result.workspace_statuses
+
+        session.shared[key] = asyncio.ensure_future(read())
+    return await asyncio.shield(session.shared[key])
+
+
 async def count(session: RequestSession, match: ContactMatch, *, now: datetime) -> int:
     """How many contacts `match` matches, exactly."""
+    if match.status_only:
+        return restrict(await workspace_statuses(session, match.workspace_id, now=now), match.statuses)["total"]
     return (await count_many(session, {0: match}, workspace_id=match.workspace_id, now=now))[0]
 
 
@@ -236,8 +259,4 @@ async def status_counts(session: RequestSession, match: ContactMatch, *, now: da
         return await contacts_repo.status_counts(
             session, workspace_id=match.workspace_id, conditions=match.conditions, now=now
         )
-    batch = CountBatch(match.workspace_id, now)
-    batch.add_histogram()
-    result = await batch.run(session)
-    assert result.workspace_statuses is not None
-    return restrict(result.workspace_statuses, match.statuses)
+    return restrict(await workspace_statuses(session, match.workspace_id, now=now), match.statuses)
