@@ -3,7 +3,6 @@
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement
 
 from api.access.types import ApiKey, AuditTrailEntry, User
 from api.context import Info
@@ -33,6 +32,7 @@ from api.types.support import NpsResponse, Ticket
 from domain import filters, models
 from domain.enums import JobKind
 from domain.errors import InvalidInput
+from domain.reads.contact_match import ContactMatch
 from domain.services import api_keys, audit
 from domain.services import catalog as catalog_service
 from domain.services import contacts as contacts_service
@@ -44,14 +44,15 @@ MAX_SEARCH_LENGTH = 200
 
 @strawberry.type
 class ContactConnection:
-    conditions: strawberry.Private[list[ColumnElement[bool]] | None]
+    match: strawberry.Private[ContactMatch | None]
     page_info: PageInfo
     edges: list[Edge[Contact]]
 
     @strawberry.field(description="How many contacts match the filter and search (all pages).")
     async def total_count(self, info: Info) -> int:
+        ctx = info.context
         return await contacts_service.count_contacts(
-            session=info.context.session, principal=info.context.caller, conditions=self.conditions
+            session=ctx.session, principal=ctx.caller, match=self.match, now=ctx.now
         )
 
 
@@ -194,7 +195,7 @@ class Query:
     ) -> ContactConnection:
         ctx = info.context
         with domain_errors_as_graphql():
-            page, conditions = await contacts_service.list_contacts(
+            page, match = await contacts_service.list_contacts(
                 session=ctx.session,
                 principal=ctx.caller,
                 query=to_query(filter, _search(search)),
@@ -204,7 +205,7 @@ class Query:
                 now=ctx.now,
             )
         return ContactConnection(
-            conditions=conditions,
+            match=match,
             page_info=page_info(page.cursors, page.has_next_page, after is not None),
             edges=[Edge(cursor=c, node=Contact.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
         )

@@ -14,6 +14,7 @@ TABLES_IN_FK_ORDER = list(SQLModel.metadata.sorted_tables)
 TABLES = {table.name: table for table in TABLES_IN_FK_ORDER}
 INSERT_SLICE = 10_000
 LOADING_SUFFIX = "~loading"
+COUNTER_TABLES = ("contact_activity_delta", "contact_activity_count", "membership_delta", "membership_count")
 
 
 async def insert_rows(connection: AsyncConnection, rows_by_table: dict[str, list[dict]]) -> int:
@@ -55,7 +56,9 @@ async def delete_workspaces(connection: AsyncConnection, workspace_ids: list[int
     """Delete these workspaces and every row they own, children first; other workspaces are untouched."""
     if not workspace_ids:
         return
-    for table in reversed(TABLES_IN_FK_ORDER):
+    # The trigger-maintained counts last: deleting contacts and memberships writes to them.
+    children_first = [t for t in reversed(TABLES_IN_FK_ORDER) if t.name not in COUNTER_TABLES]
+    for table in children_first + [TABLES[name] for name in COUNTER_TABLES]:
         owned = _owned_rows(table, workspace_ids)
         if owned is not None:
             await connection.execute(delete(table).where(owned))

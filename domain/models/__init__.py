@@ -17,6 +17,7 @@ from domain.models.catalog import (
 )
 from domain.models.channels import ChannelSubscription
 from domain.models.contact import Contact, ContactTombstone
+from domain.models.contact_counts import ContactActivityCount, ContactActivityDelta, MembershipCount, MembershipDelta
 from domain.models.conversations import Conversation, ConversationTurn
 from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
 from domain.models.items import ContactItem, Item, ItemInteraction
@@ -32,6 +33,10 @@ __all__ = [
     "ChannelSubscription",
     "Company",
     "Contact",
+    "ContactActivityCount",
+    "ContactActivityDelta",
+    "MembershipCount",
+    "MembershipDelta",
     "ContactChannelDaily",
     "ContactItem",
     "ContactList",

@@ -21,6 +21,7 @@ from domain.models import (
     User,
     Workspace,
 )
+from domain.repositories import counters
 from domain.repositories.paging import Page, cursor_key, cursor_text, decode_cursor, encode_cursor
 
 M = TypeVar("M")
@@ -80,10 +81,20 @@ async def page_by_name(
     )
 
 
+# Entities whose contact counts the triggers maintain (domain.repositories.counters), by kind.
+MAINTAINED_COUNTS: dict[Any, str] = {Tag: "tag", ContactList: "list", Group: "group"}
+
+
 async def member_counts(
     session: RequestSession, model: Any, *, workspace_id: int, ids: Sequence[int]
 ) -> dict[int, int]:
-    """Contacts per tag, list, group or flow, for many of them in one statement."""
+    """Contacts per tag, list, group or flow, for many of them in one statement.
+
+    Tags, lists and groups read their maintained counts (a few rows per id, whatever their size);
+    flows, which no picker counts, count their enrolments.
+    """
+    if model in MAINTAINED_COUNTS:
+        return await counters.member_counts(session, MAINTAINED_COUNTS[model], workspace_id=workspace_id, ids=ids)
     membership, column_name = MEMBERSHIPS[model]
     column = getattr(membership, column_name)
     rows = await session.all(
@@ -93,4 +104,3 @@ async def member_counts(
     )
     counts = {int(k): int(n) for k, n in rows}
     return {i: counts.get(i, 0) for i in ids}
-

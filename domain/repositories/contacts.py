@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, union_all
 
 from domain.db import RequestSession, key_limit
 from domain.engagement import status_condition
@@ -18,6 +18,7 @@ from domain.models import (
     GroupMember,
 )
 from domain.repositories.paging import (
+    NOT_OURS,
     InvalidCursor,
     Page,
     cursor_key,
@@ -91,6 +92,10 @@ _SORT_COLUMNS = {
 }
 
 
+# Orders whose column may be NULL: those contacts come last in both directions.
+_NULLABLE = frozenset({ContactOrderField.LAST_ACTIVITY_AT})
+
+
 def _sort_value(contact: Contact, order: ContactOrder) -> Any:
     value = getattr(contact, _SORT_COLUMNS[order.field].key)
     return value.isoformat() if isinstance(value, datetime) else value
@@ -99,22 +104,25 @@ def _sort_value(contact: Contact, order: ContactOrder) -> Any:
 def _parse_sort_value(payload: dict[str, Any], order: ContactOrder) -> Any:
     """The cursor's sort value (None: the row sorted with the NULLs, last)."""
     if order.field == ContactOrderField.NAME:
-        return cursor_text(payload, "v", optional=True)
-    return cursor_time(payload, "v", optional=True)
+        value = cursor_text(payload, "v", optional=True)
+    else:
+        value = cursor_time(payload, "v", optional=True)
+    if value is None and order.field not in _NULLABLE:
+        raise InvalidCursor(NOT_OURS)
+    return value
 
 
-def _after(order: ContactOrder, value: Any, last_id: int) -> ColumnElement[bool]:
-    """Rows strictly after (value, id) in the order `sort NULLS LAST, id` in `order.direction`."""
-    column = _SORT_COLUMNS[order.field]
-    ascending = order.direction == SortDirection.ASC
-    id_after = Contact.id > last_id if ascending else Contact.id < last_id
-    if value is None:
-        return and_(column.is_(None), id_after)
-    value_after = column > value if ascending else column < value
-    cond = or_(value_after, and_(column == value, id_after))
-    if order.field == ContactOrderField.LAST_ACTIVITY_AT:
-        cond = or_(cond, column.is_(None))
-    return cond
+def _after_value(column: Any, ascending: bool, value: Any, last_id: int) -> ColumnElement[bool]:
+    """Rows strictly after (value, id) in `column, id` order; the first part bounds the index range."""
+    if ascending:
+        return and_(column >= value, or_(column > value, Contact.id > last_id))
+    return and_(column <= value, or_(column < value, Contact.id < last_id))
+
+
+def _ordered(where: Sequence[ColumnElement[bool]], columns: Sequence[Any], ascending: bool, limit: int) -> Select:
+    """Contacts in `columns` order (all one direction, so that one index scan reads them in order)."""
+    order_by = [c.asc() if ascending else c.desc() for c in columns]
+    return select(Contact).where(*where).order_by(*order_by).limit(limit)
 
 
 async def page(
@@ -126,20 +134,30 @@ async def page(
     first: int,
     after: str | None,
 ) -> Page[Contact]:
-    """One keyset page of contacts; the cursor carries the sort value and id of the last row."""
+    """One keyset page of contacts; the cursor carries the sort value and id of the last row.
+
+    Every order reads its index (`ix_contact_ws_since`, `_name`, `_activity`) forwards or backwards
+    from the cursor on, never sorting the workspace. last_activity_at may be NULL and those contacts
+    come last in both directions, which no single index scan gives on both engines: the page is the
+    non-NULL part read in order, then the NULL part by id, two index ranges in one statement.
+    """
     column = _SORT_COLUMNS[order.field]
     ascending = order.direction == SortDirection.ASC
-    where = [_where(workspace_id, conditions)]
+    base = [_where(workspace_id, conditions)]
+    value: Any = None
+    last_id: int | None = None
     if after is not None:
         payload = decode_cursor(after)
         if payload.get("f") != order.field.value or payload.get("d") != order.direction.value:
             raise InvalidCursor("the cursor belongs to another order; start again without `after`")
         last_id = cursor_key(payload, "i", limit=key_limit(Contact))
-        where.append(_after(order, _parse_sort_value(payload, order), last_id))
-    sort = column.asc() if ascending else column.desc()
-    tie = Contact.id.asc() if ascending else Contact.id.desc()
-    stmt = select(Contact).where(*where).order_by(sort.nulls_last(), tie).limit(first + 1)
-    rows = list(await session.scalars(stmt))
+        value = _parse_sort_value(payload, order)
+    limit = first + 1
+    if order.field not in _NULLABLE:
+        keyset = [] if last_id is None else [_after_value(column, ascending, value, last_id)]
+        rows = list(await session.scalars(_ordered([*base, *keyset], [column, Contact.id], ascending, limit)))
+    else:
+        rows = await _nulls_last_rows(session, base, column, ascending, value, last_id, limit)
     kept = rows[:first]
     cursors = [
         encode_cursor({"f": order.field.value, "d": order.direction.value, "v": _sort_value(c, order), "i": c.id})
@@ -148,11 +166,34 @@ async def page(
     return Page(items=kept, cursors=cursors, has_next_page=len(rows) > first)
 
 
+async def _nulls_last_rows(
+    session: RequestSession, base: list[ColumnElement[bool]], column: Any, ascending: bool, value: Any,
+    last_id: int | None, limit: int,
+) -> list[Contact]:
+    id_after = [] if last_id is None else [Contact.id > last_id if ascending else Contact.id < last_id]
+    parts = []
+    if last_id is None or value is not None:  # a cursor among the NULLs has left the non-NULL part behind
+        keyset = [] if last_id is None else [_after_value(column, ascending, value, last_id)]
+        parts.append(_ordered([*base, column.is_not(None), *keyset], [column, Contact.id], ascending, limit))
+    # Ordering the NULL part by the (constant) column too makes its ORDER BY the index's own.
+    nulls_after = id_after if value is None else []
+    parts.append(_ordered([*base, column.is_(None), *nulls_after], [column, Contact.id], ascending, limit))
+    # Each part is limited inside its own subquery (SQLite allows no LIMIT on a UNION ALL member).
+    statement = union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]
+    rows = list(await session.scalars(select(Contact).from_statement(statement)))
+    # The parts come back in statement order on both engines, but SQL does not promise it: order here.
+    key = column.key
+    valued = sorted(
+        sorted((r for r in rows if getattr(r, key) is not None), key=lambda r: r.id, reverse=not ascending),
+        key=lambda r: getattr(r, key),
+        reverse=not ascending,
+    )
+    nulls = sorted((r for r in rows if getattr(r, key) is None), key=lambda r: r.id, reverse=not ascending)
+    return (valued + nulls)[:limit]
+
+
 async def count(session: RequestSession, *, workspace_id: int, conditions: Sequence[ColumnElement[bool]]) -> int:
     return int(await session.scalar(select(func.count()).select_from(Contact).where(_where(workspace_id, conditions))))
-
-
-STATUS_COUNT_KEYS = ("new", "frequent", "dormant", "expired", "inactive", "discarded")
 
 
 async def status_counts(
@@ -172,20 +213,3 @@ async def status_counts(
     columns.append(tally(Contact.discard_reason == DiscardReason.SUSPENDED).label("suspended"))
     row = (await session.execute(select(*columns).select_from(Contact).where(_where(workspace_id, conditions)))).one()
     return {key: int(value) for key, value in row._mapping.items()}
-
-
-async def counts_per_query(
-    session: RequestSession,
-    *,
-    workspace_id: int,
-    queries: dict[int, Sequence[ColumnElement[bool]]],
-) -> dict[int, int]:
-    """How many contacts match each of several condition sets, in one statement (UNION ALL)."""
-    if not queries:
-        return {}
-    parts = [
-        select(literal(key).label("k"), func.count().label("n")).select_from(Contact).where(_where(workspace_id, conds))
-        for key, conds in queries.items()
-    ]
-    rows = await session.all(union_all(*parts))
-    return {int(r.k): int(r.n) for r in rows}

@@ -10,6 +10,8 @@ from domain.errors import InvalidInput
 from domain.filters import ContactFilter, ContactOrder, ContactQuery
 from domain.models import Contact, Segment
 from domain.policies import Action, Principal, authorize
+from domain.reads import contact_counts
+from domain.reads.contact_match import ContactMatch, match_queries
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contacts as contacts_repo
 from domain.repositories.paging import MAX_PAGE_SIZE, InvalidCursor, Page
@@ -53,6 +55,19 @@ async def conditions_for(
     return conds
 
 
+async def match_for(
+    *, session: RequestSession, principal: Principal, query: ContactQuery, now: datetime
+) -> ContactMatch | None:
+    """What a filter + search matches, with its segment resolved; None if it matches nothing."""
+    queries = [query]
+    if query.filter.segment_id is not None:
+        segment = await _segment_query(session, principal, query.filter.segment_id)
+        if segment is None:
+            return None
+        queries.append(segment)
+    return match_queries(queries, workspace_id=principal.workspace_id, now=now)
+
+
 async def list_contacts(
     *,
     session: RequestSession,
@@ -62,29 +77,31 @@ async def list_contacts(
     first: int,
     after: str | None,
     now: datetime,
-) -> tuple[Page[Contact], list[ColumnElement[bool]] | None]:
-    """One page of the contacts module, and the conditions to count the whole result lazily."""
+) -> tuple[Page[Contact], ContactMatch | None]:
+    """One page of the contacts module, and what it matches (to count the whole result lazily)."""
     authorize(principal, Action.READ)
     validate_first(first)
-    conds = await conditions_for(session=session, principal=principal, query=query, now=now)
-    if conds is None:
+    match = await match_for(session=session, principal=principal, query=query, now=now)
+    if match is None:
         return Page.empty(), None
     try:
         page = await contacts_repo.page(
-            session, workspace_id=principal.workspace_id, conditions=conds, order=order, first=first, after=after
+            session, workspace_id=principal.workspace_id, conditions=match.conditions, order=order, first=first,
+            after=after,
         )
     except InvalidCursor as exc:
         raise InvalidInput(str(exc), field="after") from exc
-    return page, conds
+    return page, match
 
 
 async def count_contacts(
-    *, session: RequestSession, principal: Principal, conditions: list[ColumnElement[bool]] | None
+    *, session: RequestSession, principal: Principal, match: ContactMatch | None, now: datetime
 ) -> int:
+    """How many contacts a page's query matches in all (maintained counts where its shape allows)."""
     authorize(principal, Action.READ)
-    if conditions is None:
+    if match is None or match.workspace_id != principal.workspace_id:
         return 0
-    return await contacts_repo.count(session, workspace_id=principal.workspace_id, conditions=conditions)
+    return await contact_counts.count(session, match, now=now)
 
 
 async def status_counts(
@@ -93,24 +110,21 @@ async def status_counts(
     """Counts per engagement status under every filter except the status filter itself."""
     authorize(principal, Action.READ)
     query = ContactQuery(filter=query.filter.without_statuses(), search=query.search)
-    conds = await conditions_for(session=session, principal=principal, query=query, now=now)
-    if conds is None:
-        return {key: 0 for key in ("total", *contacts_repo.STATUS_COUNT_KEYS, "suspended")}
-    return await contacts_repo.status_counts(
-        session, workspace_id=principal.workspace_id, conditions=conds, now=now
-    )
+    match = await match_for(session=session, principal=principal, query=query, now=now)
+    if match is None:
+        return dict.fromkeys(contact_counts.STATUS_KEYS, 0)
+    return await contact_counts.status_counts(session, match, now=now)
 
 
 async def segment_sizes(
     *, session: RequestSession, principal: Principal, segment_ids: Sequence[int], now: datetime
 ) -> dict[int, int]:
-    """How many contacts each segment matches right now (segments are evaluated live)."""
+    """How many contacts each segment matches right now (segments are evaluated live), in one statement."""
     authorize(principal, Action.READ)
-    segments = await catalog_repo.get_many(session, Segment, workspace_id=principal.workspace_id, ids=segment_ids)
-    queries = {
-        s.id: contacts_repo.query_conditions(segment_query(s), workspace_id=principal.workspace_id, now=now)
-        for s in segments
-        if s.id is not None
+    ws = principal.workspace_id
+    segments = await catalog_repo.get_many(session, Segment, workspace_id=ws, ids=segment_ids)
+    matches = {
+        s.id: match_queries([segment_query(s)], workspace_id=ws, now=now) for s in segments if s.id is not None
     }
-    sizes = await contacts_repo.counts_per_query(session, workspace_id=principal.workspace_id, queries=queries)
+    sizes = await contact_counts.count_many(session, matches, workspace_id=ws, now=now)
     return {i: sizes.get(i, 0) for i in segment_ids}

@@ -26,12 +26,14 @@ from domain.models import (
     Contact,
     ContactChannelDaily,
     ContactItem,
+    ContactList,
     ContactListMember,
     ContactTag,
     Conversation,
     ConversationTurn,
     CustomFieldDefinition,
     CustomFieldValue,
+    Group,
     GroupMember,
     ItemInteraction,
     MessageEvent,
@@ -46,6 +48,7 @@ from domain.models import (
 from domain.clock import SystemClock
 from domain.services.auth import Authenticator
 from domain.text import fold, normalize_email, normalize_phone, search_text
+from tests.count_checks import counter_state, maintained, rebuilt_state, truth
 from tests.scratch import scratch_database
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
@@ -371,6 +374,23 @@ async def test_first_contact_of_the_main_workspace_is_fully_populated(demo: Load
     assert await count(Conversation, Conversation.customer_replied.is_(True)) >= 1
 
 
+async def test_maintained_counts_of_the_loaded_demo_are_exact(demo: LoadedDemo):
+    # given the demo as `rapport demo` loads it (bulk inserts in concurrent lanes on PostgreSQL)
+    for workspace_id in (demo.main_id, demo.second_id):
+        targets = [("tag", t) for (t,) in await rows(demo.engine, select(Tag.id).where(Tag.workspace_id == workspace_id))]
+        targets += [("list", t) for (t,) in await rows(demo.engine, select(ContactList.id).where(ContactList.workspace_id == workspace_id))]
+        targets += [("group", t) for (t,) in await rows(demo.engine, select(Group.id).where(Group.workspace_id == workspace_id))]
+
+        # when the module's counts are read, then they equal a recount of every contact and membership
+        for now in (NOW, NOW + timedelta(days=20)):
+            expected_statuses, expected_members = await truth(demo.engine, workspace_id, now)
+            statuses, members = await maintained(demo.engine, workspace_id, now, targets)
+            assert statuses == expected_statuses
+            assert members == expected_members
+        # and a rebuild from scratch finds what the triggers kept
+        assert await rebuilt_state(demo.engine, workspace_id) == await counter_state(demo.engine, workspace_id)
+
+
 # -- idempotency and reset ----------------------------------------------------------------------
 
 
@@ -423,6 +443,10 @@ async def test_reset_reloads_the_demo_and_leaves_other_workspaces_alone(empty_da
         assert len(loaded) == 60 + SECOND_CONTACTS
         assert [row[1:] for row in reloaded] == [row[1:] for row in loaded]
         assert await snapshot(engine, acme_id) == acme_before
+        # and the maintained counts of every workspace are exact after the reset (no leftovers of the old demo)
+        for (workspace_id,) in await rows(engine, select(Workspace.id)):
+            assert (await maintained(engine, workspace_id, NOW, []))[0] == (await truth(engine, workspace_id, NOW))[0]
+            assert await counter_state(engine, workspace_id) == await rebuilt_state(engine, workspace_id)
         # Keys the database hands out later do not collide with the ones the demo took.
         async with engine.begin() as connection:
             await connection.execute(insert(Contact.__table__).values(**contact_values(acme_id, "Ana Lima")))

@@ -1,0 +1,72 @@
+"""What a contacts query matches, in the terms both the page and the counts need.
+
+The page reads rows with `conditions`; the counts look at the shape of the query to pick the cheapest
+exact way to count it (domain.reads.contact_counts): a status-only query is answered from the activity
+histogram, a query of tags/lists/groups/flows only from the membership tables, anything that needs the
+contact rows (company, department, search, or a status together with a membership) by counting them.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement
+
+from domain.enums import EngagementStatus
+from domain.filters import ContactQuery
+from domain.repositories.contacts import query_conditions
+from domain.text import search_terms
+
+# Membership facets: (kind, attribute of ContactFilter).
+MEMBERSHIP_FACETS = (("tag", "tag_ids"), ("list", "list_ids"), ("group", "group_ids"), ("flow", "flow_ids"))
+
+
+@dataclass(frozen=True)
+class ContactMatch:
+    """Contacts of one workspace matching every one of `queries` (a filter and its segment)."""
+
+    workspace_id: int
+    # Every condition, statuses included: what the page reads (and the fallback count).
+    conditions: tuple[ColumnElement[bool], ...]
+    # The statuses a contact may have; None when no query names a status.
+    statuses: frozenset[EngagementStatus] | None
+    # (kind, ids) of each membership facet: a contact must be in one of the ids of every facet.
+    memberships: tuple[tuple[str, tuple[int, ...]], ...]
+    # A company, department or search facet: only the contact rows can tell.
+    row_facets: bool
+
+    @property
+    def status_only(self) -> bool:
+        """No facet but (maybe) statuses: the activity histogram answers."""
+        return not self.memberships and not self.row_facets
+
+    @property
+    def memberships_only(self) -> bool:
+        """Membership facets and nothing else: the membership tables answer."""
+        return bool(self.memberships) and not self.row_facets and self.statuses is None
+
+
+def match_queries(queries: Sequence[ContactQuery], *, workspace_id: int, now: datetime) -> ContactMatch:
+    """The match of all `queries` together (AND)."""
+    conditions: list[ColumnElement[bool]] = []
+    statuses: frozenset[EngagementStatus] | None = None
+    memberships: list[tuple[str, tuple[int, ...]]] = []
+    row_facets = False
+    for query in queries:
+        conditions += query_conditions(query, workspace_id=workspace_id, now=now)
+        f = query.filter
+        if f.statuses:
+            named = frozenset(f.statuses)
+            statuses = named if statuses is None else statuses & named
+        for kind, attribute in MEMBERSHIP_FACETS:
+            ids = getattr(f, attribute)
+            if ids:
+                memberships.append((kind, tuple(ids)))
+        row_facets = row_facets or bool(f.company_ids or f.department_ids or search_terms(query.search or ""))
+    return ContactMatch(
+        workspace_id=workspace_id,
+        conditions=tuple(conditions),
+        statuses=statuses,
+        memberships=tuple(memberships),
+        row_facets=row_facets,
+    )

@@ -1,0 +1,153 @@
+"""The contacts module reads indexes, never the whole workspace: the plans of the statements it sends.
+
+A ContactsPage request is sent through the API for every order (field and direction, first page and
+the page after it); the statements the server ran are captured with their parameters and explained
+by the database itself. PostgreSQL: no Sort node and no sequential scan of `contact` in the page's
+plan, and the counts' plans touch `contact` only through an index. SQLite: no temporary b-tree for
+ORDER BY and no full scan of `contact`. The workspace is big enough (and analysed) for a planner to
+prefer a sort when the order does not match an index.
+"""
+
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import event, text
+
+from domain.db import session_factory
+from domain.enums import ContactOrigin, DiscardReason
+from domain.models import Contact
+from domain.repositories.fast_insert import insert_many
+from tests.conftest import NOW
+from tests.contract.documents import document
+from tests.graphql_client import data_of, gql
+
+CONTACTS = 4_000
+ORDERS = [(f, d) for f in ("CONTACT_SINCE", "NAME", "LAST_ACTIVITY_AT") for d in ("ASC", "DESC")]
+
+
+@contextmanager
+def captured(engine) -> Iterator[list[tuple[str, Any]]]:
+    """(statement, parameters) of everything sent on `engine` inside the block."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+        sent.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+async def _seed(engine, ws_id: int, n: int) -> None:
+    rows = []
+    for i in range(n):
+        rows.append({
+            "workspace_id": ws_id, "name": f"Person {i:05d}", "name_key": f"person {(i * 7919) % n:05d}",
+            "search_text": f"person {i}", "origin": ContactOrigin.API,
+            "contact_since": NOW - timedelta(hours=(i * 31) % 20_000), "created_at": NOW, "updated_at": NOW,
+            "last_activity_at": None if i % 3 == 0 else NOW - timedelta(hours=(i * 17) % 5_000),
+            "discard_reason": DiscardReason.SUSPENDED if i % 50 == 0 else None,
+        })
+    async with session_factory(engine)() as s, s.begin():
+        await insert_many(s, Contact.__table__, rows)
+
+
+@pytest.fixture
+async def big(workspaces, engine):
+    ws = await workspaces.create()
+    other = await workspaces.create()
+    await _seed(engine, ws.id, CONTACTS)
+    await _seed(engine, other.id, CONTACTS // 4)
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
+    return ws
+
+
+async def _plan(engine, statement: str, parameters: Any) -> Any:
+    async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            result = await connection.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {statement}", tuple(parameters))
+            raw = result.scalar_one()
+            return (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+        result = await connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", tuple(parameters))
+        return [row[-1] for row in result.all()]
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def _contact_scans(plan: Any) -> list[str]:
+    """How each plan node reads `contact` (PostgreSQL node types; SQLite plan lines)."""
+    if isinstance(plan, list):
+        return [line for line in plan if re.match(r"(SCAN|SEARCH) contact( |$)", line)]
+    return [f"{n['Node Type']} {n.get('Index Name', '')}" for n in _nodes(plan) if n.get("Relation Name") == "contact"]
+
+
+def _sorts(plan: Any) -> list[str]:
+    if isinstance(plan, list):
+        return [line for line in plan if "TEMP B-TREE" in line]
+    return [n["Node Type"] for n in _nodes(plan) if "Sort" in n["Node Type"]]
+
+
+def _uses_index_only(scans: list[str]) -> bool:
+    return bool(scans) and all(("Index" in s and "ix_contact_ws_" in s) or "USING INDEX ix_contact_ws_" in s
+                               or "USING COVERING INDEX ix_contact_ws_" in s for s in scans)
+
+
+PAGE = document("contacts")
+
+
+async def _page(client, ws, order: tuple[str, str], after: str | None = None) -> dict[str, Any]:
+    variables = {"first": 25, "after": after, "orderBy": {"field": order[0], "direction": order[1]}}
+    result = await gql(client, PAGE, variables, key=ws.agent_key, operation_name="ContactsPage")
+    return data_of(result)
+
+
+@pytest.mark.parametrize("order", ORDERS, ids=["-".join(o) for o in ORDERS])
+async def test_every_order_reads_its_index_and_the_counts_scan_no_workspace(client, engine, big, order):
+    await _page(client, big, order)  # warm-up: the key's one-off lookup
+
+    for step in ("first page", "next page"):
+        # when the contract's ContactsPage is asked for one page
+        after = None if step == "first page" else cursor
+        with captured(engine) as sent:
+            data = await _page(client, big, order, after)
+        cursor = data["contacts"]["pageInfo"]["endCursor"]
+        assert len(data["contacts"]["edges"]) == 25 and data["contacts"]["totalCount"] == CONTACTS
+
+        # then the page's statement reads the order's index in order: nothing sorts the workspace
+        pages = [(s, p) for s, p in sent if "ORDER BY" in s and "FROM contact" in s and "LIMIT" in s]
+        assert len(pages) == 1, [s for s, _ in sent]
+        plan = await _plan(engine, *pages[0])
+        assert _sorts(plan) == [], (step, plan)
+        assert _uses_index_only(_contact_scans(plan)), (step, _contact_scans(plan))
+
+        # and both counts (totalCount, the status buttons) come from one read of the maintained histogram
+        # plus index ranges of the boundary days
+        counts = [(s, p) for s, p in sent if "contact_activity_count" in s]
+        assert len(counts) == 1, [s for s, _ in sent]
+        for statement, parameters in counts:
+            scans = _contact_scans(await _plan(engine, statement, parameters))
+            assert _uses_index_only(scans), scans
+
+
+async def test_a_contacts_page_request_runs_few_statements(client, engine, big):
+    # when the contract's ContactsPage runs with its default order
+    await _page(client, big, ("CONTACT_SINCE", "DESC"))
+    with captured(engine) as sent:
+        await _page(client, big, ("CONTACT_SINCE", "DESC"))
+
+    # then: the page, one count statement for totalCount and the status counts, and the two per-page
+    # loaders (tags, happiness)
+    assert len(sent) == 4, [s for s, _ in sent]

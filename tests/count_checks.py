@@ -1,0 +1,102 @@
+"""The maintained contact counts against the truth: every contact's status computed in Python.
+
+`truth` reads every contact of a workspace and applies domain.engagement.engagement_status (the one
+definition) and counts memberships with a plain GROUP BY; `maintained` asks the count machinery the
+API uses. `counter_state` is what the trigger-maintained tables hold (folded plus pending deltas).
+"""
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.db import RequestSession, session_factory
+from domain.engagement import engagement_status
+from domain.enums import DiscardReason, EngagementStatus
+from domain.filters import ContactQuery
+from domain.models import Contact, ContactListMember, ContactTag, GroupMember
+from domain.reads import contact_counts
+from domain.reads.contact_match import match_queries
+from domain.repositories import counters
+
+MEMBERSHIPS = {"tag": (ContactTag, "tag_id"), "list": (ContactListMember, "list_id"), "group": (GroupMember, "group_id")}
+
+
+async def truth(engine: AsyncEngine, workspace_id: int, now: datetime) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """(contacts per status key, contacts per (kind, target id)) by reading every row."""
+    async with session_factory(engine)() as session:
+        rows = (
+            await session.execute(
+                select(Contact.last_activity_at, Contact.discard_reason).where(Contact.workspace_id == workspace_id)
+            )
+        ).all()
+        members: dict[tuple[str, int], int] = {}
+        for kind, (table, column) in MEMBERSHIPS.items():
+            target = getattr(table, column)
+            found = await session.execute(
+                select(target, func.count()).where(table.workspace_id == workspace_id).group_by(target)
+            )
+            members.update({(kind, int(t)): int(n) for t, n in found})
+    statuses = Counter(
+        engagement_status(last_activity_at=last, discard_reason=reason, now=now).value.lower() for last, reason in rows
+    )
+    counts = {key: statuses.get(key, 0) for key in contact_counts.STATUS_KEYS}
+    counts["total"] = len(rows)
+    counts["suspended"] = sum(1 for _, reason in rows if reason == DiscardReason.SUSPENDED)
+    return counts, members
+
+
+async def maintained(
+    engine: AsyncEngine, workspace_id: int, now: datetime, targets: list[tuple[str, int]]
+) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """The same, as the count machinery answers it (histogram, maintained membership counts)."""
+    async with session_factory(engine)() as raw:
+        session = RequestSession(raw)
+        everyone = match_queries([ContactQuery()], workspace_id=workspace_id, now=now)
+        statuses = await contact_counts.status_counts(session, everyone, now=now)
+        total = await contact_counts.count(session, everyone, now=now)
+        assert total == statuses["total"]
+        members: dict[tuple[str, int], int] = {}
+        for kind in MEMBERSHIPS:
+            ids = [t for k, t in targets if k == kind]
+            found = await counters.member_counts(session, kind, workspace_id=workspace_id, ids=ids)
+            members.update({(kind, t): n for t, n in found.items() if n})
+    return statuses, members
+
+
+async def status_count_by_filter(engine: AsyncEngine, workspace_id: int, now: datetime, status: EngagementStatus) -> int:
+    """A status-only filter's count, as `contacts(filter: {status: [...]}) { totalCount }` gets it."""
+    from domain.filters import ContactFilter
+
+    async with session_factory(engine)() as raw:
+        query = ContactQuery(filter=ContactFilter(statuses=(status,)))
+        match = match_queries([query], workspace_id=workspace_id, now=now)
+        return await contact_counts.count(RequestSession(raw), match, now=now)
+
+
+async def counter_state(engine: AsyncEngine, workspace_id: int) -> dict[tuple[Any, ...], int]:
+    """Net contents of the maintained tables for a workspace (keys whose count is 0 left out)."""
+    state: Counter[tuple[Any, ...]] = Counter()
+    async with engine.connect() as connection:
+        for table in ("contact_activity_count", "contact_activity_delta"):
+            rows = await connection.execute(
+                text(f"SELECT day, discard_reason, contacts FROM {table} WHERE workspace_id = :ws"), {"ws": workspace_id}
+            )
+            for day, reason, n in rows:
+                state[("activity", day, reason)] += n
+        for table in ("membership_count", "membership_delta"):
+            rows = await connection.execute(
+                text(f"SELECT kind, target_id, contacts FROM {table} WHERE workspace_id = :ws"), {"ws": workspace_id}
+            )
+            for kind, target, n in rows:
+                state[("member", kind, target)] += n
+    return {key: n for key, n in state.items() if n}
+
+
+async def rebuilt_state(engine: AsyncEngine, workspace_id: int) -> dict[tuple[Any, ...], int]:
+    """Rebuild the workspace's counters from scratch, then read them back."""
+    async with engine.begin() as connection:
+        await counters.rebuild_counters(connection, workspace_id)
+    return await counter_state(engine, workspace_id)
