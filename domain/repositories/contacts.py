@@ -119,10 +119,14 @@ def _after_value(column: Any, ascending: bool, value: Any, last_id: int) -> Colu
     return and_(column <= value, or_(column < value, Contact.id < last_id))
 
 
+# A page reads columns, not ORM objects (the read path never changes what it reads); not the search text.
+_PAGE_COLUMNS = [column for column in Contact.__table__.c if column.name != "search_text"]
+
+
 def _ordered(where: Sequence[ColumnElement[bool]], columns: Sequence[Any], ascending: bool, limit: int) -> Select:
     """Contacts in `columns` order (all one direction, so that one index scan reads them in order)."""
     order_by = [c.asc() if ascending else c.desc() for c in columns]
-    return select(Contact).where(*where).order_by(*order_by).limit(limit)
+    return select(*_PAGE_COLUMNS).where(*where).order_by(*order_by).limit(limit)
 
 
 async def page(
@@ -133,7 +137,7 @@ async def page(
     order: ContactOrder,
     first: int,
     after: str | None,
-) -> Page[Contact]:
+) -> Page[Any]:
     """One keyset page of contacts; the cursor carries the sort value and id of the last row.
 
     Every order reads its index (`ix_contact_ws_since`, `_name`, `_activity`) forwards or backwards
@@ -155,7 +159,7 @@ async def page(
     limit = first + 1
     if order.field not in _NULLABLE:
         keyset = [] if last_id is None else [_after_value(column, ascending, value, last_id)]
-        rows = list(await session.scalars(_ordered([*base, *keyset], [column, Contact.id], ascending, limit)))
+        rows = list(await session.all(_ordered([*base, *keyset], [column, Contact.id], ascending, limit)))
     else:
         rows = await _nulls_last_rows(session, base, column, ascending, value, last_id, limit)
     kept = rows[:first]
@@ -169,7 +173,7 @@ async def page(
 async def _nulls_last_rows(
     session: RequestSession, base: list[ColumnElement[bool]], column: Any, ascending: bool, value: Any,
     last_id: int | None, limit: int,
-) -> list[Contact]:
+) -> list[Any]:
     id_after = [] if last_id is None else [Contact.id > last_id if ascending else Contact.id < last_id]
     parts = []
     if last_id is None or value is not None:  # a cursor among the NULLs has left the non-NULL part behind
@@ -180,7 +184,7 @@ async def _nulls_last_rows(
     parts.append(_ordered([*base, column.is_(None), *nulls_after], [column, Contact.id], ascending, limit))
     # Each part is limited inside its own subquery (SQLite allows no LIMIT on a UNION ALL member).
     statement = union_all(*(select(part.subquery()) for part in parts)) if len(parts) > 1 else parts[0]
-    rows = list(await session.scalars(select(Contact).from_statement(statement)))
+    rows = list(await session.all(statement))
     # The parts come back in statement order on both engines, but SQL does not promise it: order here.
     key = column.key
     valued = sorted(

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement
 
@@ -77,7 +78,7 @@ async def list_contacts(
     first: int,
     after: str | None,
     now: datetime,
-) -> tuple[Page[Contact], ContactMatch | None]:
+) -> tuple[Page[Any], ContactMatch | None]:
     """One page of the contacts module, and what it matches (to count the whole result lazily)."""
     authorize(principal, Action.READ)
     validate_first(first)
