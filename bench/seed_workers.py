@@ -17,6 +17,7 @@ from datetime import datetime
 
 import asyncpg
 
+from bench.seed_copies import Copier, Template, split_templates
 from bench.seed_profiles import skew_tags
 from bench.seed_writers import PostgresWriter, SqliteWriter, TableTimes, asyncpg_dsn
 from domain.db import create_engine
@@ -28,6 +29,14 @@ from domain.services.satisfaction_models import verdict_values
 from ml.serving import ModelServer, Turn
 
 CHUNK = 4_000
+# Contacts per worker generated from scratch; the rest copy their histories (bench/seed_copies.py).
+TEMPLATES = 10_000
+
+
+def template_count(contacts: int) -> int:
+    """Contacts generated from scratch: a tenth of a worker's share (every code path runs even in a
+    small seed), at most TEMPLATES (beyond that, more templates only cost time)."""
+    return min(contacts, TEMPLATES, max(50, contacts // 10))
 
 
 @dataclass
@@ -100,9 +109,21 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
     result = WorkerResult(0, 0, 0.0, 0.0)
     tag_ids = plan.catalog.tags
 
+    templates: list[Template] = []
+    copier = Copier(rng, generator._identities, plan.catalog, plan.now)
+    wanted = template_count(plan.contacts)
+
     def generate(first: int, size: int) -> Batch:
+        """Contacts `first`.. of this worker: generated while the template pool fills, then copies."""
         started = time.perf_counter()
         batch = Batch()
+        if first >= wanted:
+            # Worker 0's first template is the showcase contact: it is not copied.
+            pool = templates[1:] if plan.worker == 0 and len(templates) > 1 else templates
+            for _ in range(size):
+                copier.add(batch, rng.choice(pool))
+            result.generate_seconds += time.perf_counter() - started
+            return batch
         for index in range(first, first + size):
             # Worker 0's first contact is the demo's showcase: every fact of the profile filled in.
             showcase = index == 0 and plan.worker == 0
@@ -112,9 +133,12 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
         result.conversations_scored += _score(model, batch, plan.now)
         result.generate_seconds += generated - started
         result.score_seconds += time.perf_counter() - generated
+        templates.extend(split_templates(batch))
         return batch
 
-    chunks = [(first, min(CHUNK, plan.contacts - first)) for first in range(0, plan.contacts, CHUNK)]
+    # Chunks never straddle the end of the template pool.
+    bounds = sorted({*range(0, plan.contacts, CHUNK), *range(wanted, plan.contacts, CHUNK), plan.contacts})
+    chunks = [(first, end - first) for first, end in zip(bounds, bounds[1:])]
     if not chunks:
         return result
     async with _writers(plan, result.times) as begin:
