@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.seed_database import Database  # noqa: E402
@@ -114,6 +114,8 @@ async def seed_database(
     else:
         report.reused = True
         _say("The seed is already loaded; making fresh API keys (--reseed loads it again).")
+        # A newer checkout may have added migrations since the seed was loaded.
+        report.phases["migrate"] = await database.migrate()
     keys_started = time.perf_counter()
     engine = database.engine()
     try:
@@ -121,7 +123,9 @@ async def seed_database(
         main_keys, _ = await renew_role_keys(engine, main_id, now)
         other_keys, _ = await renew_role_keys(engine, other_id, now)
         async with engine.connect() as connection:
-            ids = (await connection.execute(select(Contact.id).where(Contact.workspace_id == main_id))).scalars().all()
+            ids = (
+                await connection.execute(select(Contact.id).where(Contact.workspace_id == main_id).order_by(Contact.id))
+            ).scalars().all()
             tags = (await connection.execute(select(Tag.id).where(Tag.workspace_id == main_id).order_by(Tag.id))).scalars()
             segments = (
                 await connection.execute(select(Segment.id).where(Segment.workspace_id == main_id).order_by(Segment.id))
@@ -133,7 +137,7 @@ async def seed_database(
     report.phases["total"] = time.perf_counter() - started
     sample = sorted(random.Random(seed).sample(list(ids), min(SAMPLE_CONTACT_IDS, len(ids))))
     seeded = Seeded(
-        database_url=url, workspace_id=main_id, other_workspace_id=other_id, admin_key=main_keys[Role.ADMIN],
+        database_url=database_url, workspace_id=main_id, other_workspace_id=other_id, admin_key=main_keys[Role.ADMIN],
         agent_key=main_keys[Role.AGENT], other_key=other_keys[Role.ADMIN], contacts=len(ids), contact_ids=sample,
         tag_ids=tag_ids, segment_ids=segment_ids,
     )

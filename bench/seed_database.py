@@ -16,6 +16,7 @@ from bench.seed_structures import put_back, set_aside
 from bench.seed_writers import PostgresWriter, SqliteWriter, TableTimes, asyncpg_dsn
 from domain.db import create_engine
 from domain.demo.catalog import Catalog
+from domain.demo.store import refresh_statistics
 from domain.migrate import upgrade
 
 # Database names the seed is willing to create and drop (it builds SQL with them).
@@ -157,9 +158,7 @@ class Database:
         else:
             engine = self.engine()
             try:
-                async with engine.connect() as connection:
-                    await connection.execute(text("ANALYZE"))
-                    await connection.commit()
+                await refresh_statistics(engine)
             finally:
                 await engine.dispose()
         return time.perf_counter() - started

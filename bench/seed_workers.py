@@ -9,6 +9,7 @@ phones are split between workers by a hash (a worker treats the others' share as
 
 import asyncio
 import random
+import sys
 import time
 import zlib
 from contextlib import asynccontextmanager
@@ -31,6 +32,8 @@ from ml.serving import ModelServer, Turn
 CHUNK = 4_000
 # Contacts per worker generated from scratch; the rest copy their histories (bench/seed_copies.py).
 TEMPLATES = 10_000
+# A progress line on stderr every this many chunks.
+PROGRESS_EVERY = 25
 
 
 def template_count(contacts: int) -> int:
@@ -154,6 +157,9 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
                     batch.bind_ids(contact_ids, conversation_ids)
                     await writer.write(batch.rows)
                 result.contacts += size
+                if position % PROGRESS_EVERY == PROGRESS_EVERY - 1 or position == len(chunks) - 1:
+                    print(f"  {plan.profile.name}, worker {plan.worker + 1}/{plan.workers}: "
+                          f"{result.contacts:,} of {plan.contacts:,} contacts", file=sys.stderr, flush=True)
         finally:
             # Never leave a generating thread behind on failure; its own outcome no longer matters.
             if not upcoming.done():
