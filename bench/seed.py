@@ -76,6 +76,8 @@ class Report:
     workers: int = 1
     generate_seconds: float = 0.0
     score_seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    load_average: tuple[float, float] = (0.0, 0.0)
     conversations_scored: int = 0
 
 
@@ -103,6 +105,7 @@ async def seed_database(
     slugs = [profile.slug for profile, _ in plan]
     database = Database(url)
     report = Report(phases={})
+    load_at_start = os.getloadavg()[0]
     now = datetime.now(UTC)
     started = time.perf_counter()
     found = await database.published_workspaces(slugs)
@@ -135,6 +138,7 @@ async def seed_database(
         await engine.dispose()
     report.phases["keys + sample"] = time.perf_counter() - keys_started
     report.phases["total"] = time.perf_counter() - started
+    report.load_average = (load_at_start, os.getloadavg()[0])
     sample = sorted(random.Random(seed).sample(list(ids), min(SAMPLE_CONTACT_IDS, len(ids))))
     seeded = Seeded(
         database_url=database_url, workspace_id=main_id, other_workspace_id=other_id, admin_key=main_keys[Role.ADMIN],
@@ -182,6 +186,7 @@ async def _load(
         report.tables.merge(result.times)
         report.generate_seconds += result.generate_seconds
         report.score_seconds += result.score_seconds
+        report.cpu_seconds += result.cpu_seconds
         report.conversations_scored += result.conversations_scored
     if restore:
         _say("Rebuilding indexes and constraints…")
@@ -221,7 +226,9 @@ def print_report(seeded: Seeded, report: Report) -> None:
         total_rows = sum(report.tables.rows.values())
         print(f"{'all tables':<26}{total_rows:>12,}{sum(report.tables.seconds.values()):>10.1f}")
         print(f"\ngenerating rows {report.generate_seconds:.1f} s, scoring {report.conversations_scored:,} conversations "
-              f"{report.score_seconds:.1f} s (summed over workers)")
+              f"{report.score_seconds:.1f} s (summed over workers); worker CPU {report.cpu_seconds:.0f} s")
+        print(f"load average (1 min) at start {report.load_average[0]:.1f}, at the end {report.load_average[1]:.1f} "
+              f"on {os.cpu_count()} cores: other users' work shares the cores")
     print()
     for phase, seconds in (report.phases or {}).items():
         print(f"{phase:<36}{seconds:>9.1f} s")

@@ -62,6 +62,7 @@ class WorkerResult:
     conversations_scored: int
     generate_seconds: float
     score_seconds: float
+    cpu_seconds: float = 0.0  # of the whole worker process: what the load costs without other users
     times: TableTimes = field(default_factory=TableTimes)
 
 
@@ -109,6 +110,7 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
     rng = random.Random(f"{plan.seed}:{plan.profile.slug}:{plan.worker}/{plan.workers}")
     generator = _generator(plan, rng)
     model = ModelServer(default_spec=plan.model_spec).model(plan.model_spec)
+    cpu_started = time.process_time()
     result = WorkerResult(0, 0, 0.0, 0.0)
     tag_ids = plan.catalog.tags
 
@@ -166,6 +168,7 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
                 await asyncio.wait([upcoming])
             if not upcoming.cancelled():
                 upcoming.exception()
+    result.cpu_seconds = time.process_time() - cpu_started
     return result
 
 
