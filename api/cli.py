@@ -17,8 +17,9 @@ app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="key")
 console = Console()
-WORKER_HEALTHCHECK_SECONDS = 60
 err_console = Console(stderr=True)
+# How long a `serve --workers` worker may take to answer uvicorn's health ping (see serve).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @app.command()
