@@ -1,6 +1,7 @@
 """The `rapport` command line: migrate, load demo data, serve, export the schema, import a CSV, models."""
 
 import asyncio
+import os
 from pathlib import Path
 
 import typer
@@ -17,6 +18,8 @@ app.add_typer(user_app, name="user")
 app.add_typer(key_app, name="key")
 console = Console()
 err_console = Console(stderr=True)
+# How long a `serve --workers` worker may take to answer uvicorn's health ping (see serve).
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @app.command()
@@ -70,13 +73,22 @@ def demo(
 def serve(
     host: str = typer.Option(None, help="Interface to bind (default HOST or 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default PORT or 8000)."),
-    reload: bool = typer.Option(False, help="Reload on code changes (development)."),
+    reload: bool = typer.Option(False, help="Reload on code changes (development; one process)."),
+    workers: int = typer.Option(
+        None, "--workers", min=1, help="Server processes sharing the port (default: the number of cores; 1 with --reload)."
+    ),
     log_level: str = typer.Option(
         "info", "--log-level", envvar="LOG_LEVEL", help="debug, info, warning or error (logs are JSON lines on stderr)."
     ),
 ) -> None:
-    """Serve the GraphQL API (and GraphiQL) with uvicorn."""
+    """Serve the GraphQL API (and GraphiQL) with uvicorn, in one process per core by default."""
     import uvicorn
+
+    if reload and workers is not None and workers > 1:
+        raise typer.BadParameter("--reload watches the code in one process; leave out --workers (or use --workers 1)",
+                                 param_hint="--workers")
+    # Without --reload, one process per core: a single Python process serves on one core at a time.
+    processes = 1 if reload else workers or os.cpu_count() or 1
 
     from ml.serving import ModelError, ModelServer
 
@@ -92,12 +104,18 @@ def serve(
         raise typer.BadParameter(f"unknown log level {log_level!r}", param_hint="--log-level")
     # JSON lines on stderr for our loggers and uvicorn's; uvicorn applies the same config in each worker.
     log_config = configure_logging(log_level)
+    # An import string and a factory: each worker process builds its own app (engine, pools, model
+    # server, job runner) after it starts; nothing is shared between them but the listening socket.
     uvicorn.run(
         "api.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
         reload=reload,
+        workers=None if processes == 1 else processes,
+        # uvicorn restarts a worker that does not answer its health ping within this; a worker starts by
+        # importing the CLI and the app (seconds of CPU), so uvicorn's 5 s kill new workers on a busy machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
         log_config=log_config,
     )
 

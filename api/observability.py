@@ -98,13 +98,17 @@ _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "a
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request_id, and any `extra` fields."""
+    """One JSON object per line: time, level, logger, pid, message, request_id, and any `extra` fields.
+
+    `pid` tells the processes of `rapport serve --workers N` apart (and a restarted process from its predecessor).
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
+            "pid": record.process,
             "message": record.getMessage(),
         }
         request_id = vars(record).get("request_id")  # passed explicitly with extra=

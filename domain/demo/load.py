@@ -29,6 +29,7 @@ from domain.demo.store import (
     insert_in_lanes,
     insert_rows,
     publish_workspace,
+    refresh_statistics,
 )
 from domain.demo.traits import random_traits, showcase_traits
 from domain.enums import Role
@@ -106,6 +107,8 @@ async def load_demo(
             await _load_all(engine, plan, seed=seed, now=now, console=console)
             if models is not None:
                 await _score(engine, slugs, models=models, now=now, console=console)
+            console.print("Updating the planner statistics…")
+            await refresh_statistics(engine)
             async with engine.connect() as connection:
                 existing = await find_workspaces(connection, slugs)
         else:

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
@@ -83,3 +83,10 @@ async def publish_workspace(connection: AsyncConnection, workspace_id: int, slug
     """Give a fully loaded workspace its real slug: from then on it counts as loaded."""
     workspace = Workspace.__table__
     await connection.execute(update(workspace).where(workspace.c.id == workspace_id).values(slug=slug))
+
+
+async def refresh_statistics(engine: AsyncEngine) -> None:
+    """ANALYZE every table: freshly loaded tables otherwise keep the planner's empty-table estimates
+    (on PostgreSQL until autovacuum gets to them), and the profile's statements pick poor plans."""
+    async with engine.begin() as connection:
+        await connection.execute(text("ANALYZE"))

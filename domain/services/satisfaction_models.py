@@ -201,6 +201,30 @@ def _label(prediction: Prediction) -> SatisfactionLabel:
     return SatisfactionLabel(prediction.label)
 
 
+def verdict_values(
+    scored: Scored | None, turn_count: int, *, now: datetime
+) -> tuple[dict[str, Any], list[tuple[SatisfactionLabel | None, float | None]]]:
+    """What is stored for one scored conversation: its verdict columns, and (label, confidence) per turn.
+
+    One definition for every writer (scoring on record, rescore jobs, the bench seed). A conversation
+    in which the customer never wrote (`scored` None) stores no verdict at all.
+    """
+    if scored is None:
+        empty = {"label": None, "p_satisfied": None, "p_neutral": None, "p_dissatisfied": None,
+                 "version": None, "explanation": None, "at": None}
+        return empty, [(None, None)] * turn_count
+    verdict = scored.conversation
+    p = verdict.probabilities
+    explanation = None if verdict.explanation is None else [[t.term, t.weight] for t in verdict.explanation]
+    values = {"label": _label(verdict), "p_satisfied": p["SATISFIED"], "p_neutral": p["NEUTRAL"],
+              "p_dissatisfied": p["DISSATISFIED"], "version": verdict.version, "explanation": explanation, "at": now}
+    turns = []
+    for position in range(turn_count):
+        judged = scored.turns.get(position)
+        turns.append((None, None) if judged is None else (_label(judged), judged.confidence))
+    return values, turns
+
+
 async def score_conversations(
     session: AsyncSession, *, model: SatisfactionModel, workspace_id: int, conversation_ids: Sequence[int], now: datetime
 ) -> int:
@@ -216,26 +240,12 @@ async def score_conversations(
     turn_rows: list[dict[str, Any]] = []
     for cid, scored in zip(ids, results, strict=True):
         turns = stored.get(cid, [])
-        if scored is None:
-            conversation_rows.append(
-                {"id": cid, "label": None, "p_satisfied": None, "p_neutral": None, "p_dissatisfied": None,
-                 "version": None, "explanation": None, "at": None}
-            )
-            turn_rows.extend({"id": t.id, "label": None, "confidence": None} for t in turns)
-            continue
-        verdict = scored.conversation
-        p = verdict.probabilities
-        explanation = None if verdict.explanation is None else [[t.term, t.weight] for t in verdict.explanation]
-        conversation_rows.append(
-            {"id": cid, "label": _label(verdict), "p_satisfied": p["SATISFIED"], "p_neutral": p["NEUTRAL"],
-             "p_dissatisfied": p["DISSATISFIED"], "version": verdict.version, "explanation": explanation, "at": now}
+        values, judged = verdict_values(scored, len(turns), now=now)
+        conversation_rows.append({"id": cid, **values})
+        turn_rows.extend(
+            {"id": turn.id, "label": label, "confidence": confidence}
+            for turn, (label, confidence) in zip(turns, judged, strict=True)
         )
-        for position, turn in enumerate(turns):
-            judged = scored.turns.get(position)
-            turn_rows.append(
-                {"id": turn.id, "label": None if judged is None else _label(judged),
-                 "confidence": None if judged is None else judged.confidence}
-            )
     await repo.store_verdicts(session, conversations=conversation_rows, turns=turn_rows)
     return sum(1 for r in results if r is not None)
 
