@@ -164,6 +164,7 @@ async def _load(
     report.phases["catalogue"] = time.perf_counter() - phase
     phase = time.perf_counter()
     restore = await database.set_aside_indexes()
+    await database.pause_counters()
     report.phases["drop secondary indexes"] = time.perf_counter() - phase
     report.workers = (workers or min(os.cpu_count() or 1, 4)) if database.postgres else 1
     plans = [
@@ -191,6 +192,9 @@ async def _load(
     if restore:
         _say("Rebuilding indexes and constraints…")
         report.phases["rebuild indexes + constraints"] = await database.put_back_indexes(restore)
+    phase = time.perf_counter()
+    await database.resume_counters([catalog.workspace_id for catalog in catalogs])
+    report.phases["maintained counts"] = time.perf_counter() - phase
     engine = database.engine()
     try:
         async with engine.begin() as connection:

@@ -18,9 +18,12 @@ from domain.db import create_engine
 from domain.demo.catalog import Catalog
 from domain.demo.store import refresh_statistics
 from domain.migrate import upgrade
+from domain.repositories.counters import rebuild_counters
 
 # Database names the seed is willing to create and drop (it builds SQL with them).
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,62}$")
+# The tables whose triggers maintain the contacts module's counts (domain/repositories/counters.py).
+COUNTED_TABLES = ("contact", "contact_tag", "contact_list_member", "contact_group_member")
 
 
 class Database:
@@ -145,6 +148,35 @@ class Database:
             return await put_back(connection, statements)
         finally:
             await connection.close()
+
+    async def pause_counters(self) -> None:
+        """PostgreSQL: the count triggers stay off while the workers COPY (counted once, afterwards)."""
+        if not self.postgres:
+            return  # SQLite cannot switch a trigger off; its triggers count every row as it is written
+        connection = await asyncpg.connect(asyncpg_dsn(self.url))
+        try:
+            for table in COUNTED_TABLES:
+                await connection.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        finally:
+            await connection.close()
+
+    async def resume_counters(self, workspace_ids: list[int]) -> None:
+        """Triggers back on, and the seeded workspaces' maintained counts computed from their rows."""
+        if not self.postgres:
+            return
+        connection = await asyncpg.connect(asyncpg_dsn(self.url))
+        try:
+            for table in COUNTED_TABLES:
+                await connection.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+        finally:
+            await connection.close()
+        engine = self.engine()
+        try:
+            for workspace_id in workspace_ids:
+                async with engine.begin() as session:
+                    await rebuild_counters(session, workspace_id)
+        finally:
+            await engine.dispose()
 
     async def analyze(self) -> float:
         """Planner statistics for every table (and, on PostgreSQL, a vacuum so index-only scans work)."""

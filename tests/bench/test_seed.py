@@ -34,6 +34,7 @@ from domain.models import (
 )
 from domain.services.auth import Authenticator
 from domain.text import fold, search_text
+from tests import count_checks
 from tests.scratch import scratch_database
 
 CONTACTS, OTHER = 600, 90
@@ -184,3 +185,20 @@ async def test_never_drops_a_database_holding_other_workspaces(tmp_path):
         with pytest.raises(RuntimeError, match="not the bench seed's"):
             await ensure_seeded(url, contacts=70, other_contacts=50, seed=1)
         assert len(await rows(url, select(Workspace.slug))) == 3
+
+
+async def test_the_modules_maintained_counts_equal_a_recount_of_the_seed(seed: Seed):
+    # given the seeded workspaces (on PostgreSQL loaded with the count triggers off, then counted once)
+    now = datetime.now(UTC)
+    engine = create_engine(seed.url)
+    try:
+        for workspace_id in (seed.seeded.workspace_id, seed.seeded.other_workspace_id):
+            # when the contacts module counts them
+            expected_statuses, expected_members = await count_checks.truth(engine, workspace_id, now)
+            statuses, members = await count_checks.maintained(engine, workspace_id, now, list(expected_members))
+
+            # then every status button and every tag/list/group count is what the rows say
+            assert statuses == expected_statuses
+            assert members == expected_members
+    finally:
+        await engine.dispose()
