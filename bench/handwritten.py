@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-import handwritten_queries as q  # noqa: E402
+from bench import handwritten_queries as q  # noqa: E402
 from domain.text import search_terms  # noqa: E402  (the one definition of how a search box splits)
 
 CONTRACT = ROOT / "tests" / "contract"
