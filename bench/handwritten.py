@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench import handwritten_queries as q  # noqa: E402
-from domain.text import search_terms  # noqa: E402  (the one definition of how a search box splits)
+from domain.text import fold, search_terms  # noqa: E402  (the one definition of how search text folds)
 
 CONTRACT = ROOT / "tests" / "contract"
 LIST_DOCUMENT = ("query ContactsWithTags { contacts(first: 25) { edges { node { id name tags { id name } "
@@ -88,7 +88,8 @@ class Database:
         else:
             path = self.url.split(":///", 1)[1]
             self.sqlite = sqlite3.connect(path, check_same_thread=False)
-            self.sqlite.create_function("b64url", 1, b64url, deterministic=True)
+            self.sqlite.create_function("b64url", 1, b64url, deterministic=True)  # SQLite has no base64
+            self.sqlite.create_function("fold_text", 1, fold, deterministic=True)  # nor accent folding
 
     async def close(self) -> None:
         if self.pool is not None:

@@ -8,6 +8,7 @@ once per statement shape:
     GID('Type', key) the API's global id (unpadded base64url of "Type:key")
     B64(text)        unpadded base64url of a text (the opaque cursors)
     STATUS(c)        contact c's engagement status from the request's clock (domain/engagement.py)
+    FOLD(text)       lower case, accents stripped (SQLite: domain/text.py's fold as an app-defined function)
 
 Placeholders are `:name`; PostgreSQL gets them as $1..$n (asyncpg), SQLite keeps them (sqlite3).
 """
@@ -52,6 +53,7 @@ _SQLITE_ISO = ("(replace(substr({0}, 1, 19), ' ', 'T') || CASE WHEN substr({0}, 
 _STATUS = ("(CASE WHEN {0}.discard_reason IS NOT NULL THEN 'DISCARDED' WHEN {0}.last_activity_at IS NULL THEN 'INACTIVE' "
            "WHEN {0}.last_activity_at > :t_new THEN 'NEW' WHEN {0}.last_activity_at > :t_frequent THEN 'FREQUENT' "
            "WHEN {0}.last_activity_at > :t_dormant THEN 'DORMANT' ELSE 'EXPIRED' END)")
+_ACCENTED, _PLAIN = "áàâãäåéèêëíìîïóòôõöúùûüçñý", "aaaaaaeeeeiiiiooooouuuucny"
 # status -> WHERE condition on contact c (index-friendly: ranges of last_activity_at).
 STATUS_CONDITIONS = {
     "NEW": "(c.discard_reason IS NULL AND c.last_activity_at > :t_new)",
@@ -80,8 +82,8 @@ def _split_args(text: str) -> list[str]:
 
 
 def expand_macros(sql: str, engine: str) -> str:
-    """Replace every ISO/GID/B64/STATUS/SEGMENT_MATCH(...) call, innermost arguments included."""
-    pattern = re.compile(r"\b(ISO|GID|B64|STATUS)\(")
+    """Replace every ISO/GID/B64/STATUS/FOLD(...) call, arguments included."""
+    pattern = re.compile(r"\b(ISO|GID|B64|STATUS|FOLD)\(")
     while match := pattern.search(sql):
         depth, end, quoted = 1, match.end(), False
         while depth:
@@ -97,6 +99,9 @@ def expand_macros(sql: str, engine: str) -> str:
             out = (_PG_ISO if engine == "postgres" else _SQLITE_ISO).format(args[0])
         elif name == "STATUS":
             out = _STATUS.format(args[0])
+        elif name == "FOLD":
+            out = (f"translate(lower({args[0]}), '{_ACCENTED}', '{_PLAIN}')" if engine == "postgres"
+                   else f"fold_text({args[0]})")
         else:
             text = args[0] if name == "B64" else f"{args[0]} || ':' || ({args[1]})"
             out = _PG_B64.format(text) if engine == "postgres" else f"b64url({text})"
@@ -169,8 +174,10 @@ def contacts_where(engine: str, filters: dict[str, Any], terms: list[str], param
         conds.append(f"c.search_text LIKE :term_{i} ESCAPE '\\'")
     if filters.get("segmentId") is not None:
         params["segment"] = filters["segmentId"]
-        conds.append("EXISTS (SELECT 1 FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws AND ("
-                     + sql_file(engine, "segment_match") + "))")
+        match = sql_file(engine, "segment_match")
+        if engine == "sqlite":  # there the match is a predicate on a segment row s
+            match = f"EXISTS (SELECT 1 FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws AND ({match}))"
+        conds.append(f"({match})")
     return "\n  AND ".join(conds)
 
 
@@ -199,9 +206,10 @@ def status_counts(engine: str, filters: dict[str, Any], terms: list[str], params
 
 def catalog(engine: str, root_field: str, params: dict[str, Any]) -> Statement:
     table, type_name, count = CATALOGS[root_field]
-    if count == "SEGMENT_COUNT":  # segments are evaluated live, as Rapport does
+    if count == "SEGMENT_COUNT":  # segments are evaluated live, as Rapport does: the match, on catalogue row x
+        match = sql_file(engine, "segment_match").replace(" FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws", "")
         count = ("(SELECT count(*) FROM contact c WHERE c.workspace_id = :ws AND ("
-                 + re.sub(r"\bs\.", "x.", sql_file(engine, "segment_match")) + "))")
+                 + re.sub(r"\bs\.", "x.", match) + "))")
     count_sql = "" if count is None else f", 'contactCount', {count}"
     sql = fill(sql_file(engine, "catalog"), table=table, type=type_name, count=count_sql)
     return Statement(expand_macros(sql, engine), dict(params))

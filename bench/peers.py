@@ -124,6 +124,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--profiles", type=int, default=50, help="distinct contacts the profile case cycles through")
     parser.add_argument("--check-contacts", type=int, default=25, help="profiles compared before timing")
     parser.add_argument("--no-postgraphile", action="store_true")
+    parser.add_argument("--check-only", action="store_true", help="compare the answers and count statements, time nothing")
     args = parser.parse_args()
     quick = args.quick
     args.contacts = args.contacts or (10_000 if quick else 1_000_000)
@@ -163,6 +164,11 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
     print("\nComparing hand-written data with Rapport's (every float to 1e-9 relative, everything else exact):")
     await verify(cases, urls, key, args.check_contacts)
     statements = await count_statements(cases, url, key)
+    if args.check_only:
+        for name, counted in statements.items():
+            print(f"  statements per request, {name}: Rapport {counted['Rapport']:.0f}, "
+                  f"hand-written {counted['hand-written']:.0f}")
+        return
 
     print(f"\nLatency: {args.requests} requests per case per server (at most {args.case_seconds:g} s per case)")
     results = []
