@@ -26,7 +26,7 @@ import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -110,8 +110,9 @@ class Database:
 
 
 class HandwrittenApp:
-    def __init__(self, database_url: str) -> None:
+    def __init__(self, database_url: str, *, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.db = Database(database_url)
+        self.now = now  # tests pin it, as they pin Rapport's clock
         self.workspaces: dict[str, int] = {}  # SHA-256 of a key -> its workspace
 
     async def workspace_for(self, headers: dict[bytes, bytes], now: datetime) -> int:
@@ -128,7 +129,7 @@ class HandwrittenApp:
         return self.workspaces[digest]
 
     async def answer(self, body: dict[str, Any], headers: dict[bytes, bytes]) -> str:
-        now = datetime.now(UTC)
+        now = self.now()
         workspace = await self.workspace_for(headers, now)
         operation, variables = body.get("operationName"), body.get("variables") or {}
         if operation not in DOCUMENTS.get(body.get("query"), ()):
