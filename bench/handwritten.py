@@ -18,7 +18,6 @@ Anything else (another document, a bad id, `after`) is answered with a GraphQL e
 from __future__ import annotations
 
 import argparse
-import asyncio
 import base64
 import hashlib
 import json
@@ -154,7 +153,7 @@ class HandwrittenApp:
     def contacts_arguments(variables: dict[str, Any]) -> tuple[dict[str, Any], list[str], tuple[str, str], int]:
         if variables.get("after") is not None:
             raise RequestError("this endpoint serves first pages only")
-        first = variables.get("first", 25) if variables.get("first") is not None else 25
+        first = 25 if variables.get("first") is None else variables["first"]
         if not isinstance(first, int) or not 1 <= first <= 100:
             raise RequestError("`first` must be between 1 and 100")
         given = variables.get("filter") or {}

@@ -3,6 +3,7 @@
     .venv/bin/python bench/peers.py                                  # PostgreSQL, 1M contacts (seeded once, reused)
     .venv/bin/python bench/peers.py --quick                          # 10k contacts, fewer requests: minutes
     .venv/bin/python bench/peers.py --database-url sqlite+aiosqlite:///bench/out/peers.db --contacts 100000
+    .venv/bin/python bench/peers.py --quick --check-only             # compare answers and count statements only
 
 Seeds (or reuses) the database through bench/seed.py's `ensure_seeded`, then starts on loopback ports
 `rapport serve` (one process), bench/handwritten.py (one uvicorn process, one hand-written statement per
