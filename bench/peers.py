@@ -151,7 +151,8 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
     print(f"machine before: {machine_line()}")
     cases = build_cases(contact_ids=seeded.contact_ids, tag_ids=seeded.tag_ids, segment_ids=seeded.segment_ids,
                         workspace_id=seeded.workspace_id, profiles=args.profiles)
-    pool = [servers.rapport_server(url, scratch), servers.handwritten_server(url, scratch)]
+    has_workers = servers.rapport_has_workers()
+    pool = [servers.rapport_server(url, scratch, has_workers=has_workers), servers.handwritten_server(url, scratch)]
     if sqlite or args.no_postgraphile:
         print("PostGraphile skipped" + (" (SQLite)" if sqlite else ""))
     else:
@@ -188,7 +189,7 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
     print(f"\nThroughput: hey -z {args.throughput_seconds:g}s, same body each request (the profile: one contact)")
     table = throughput(cases, urls, key, args.throughput_seconds, scratch, LEVELS)
     throughput_table("Throughput (requests/s), one process each", table, LEVELS)
-    if not servers.rapport_has_workers():
+    if not has_workers:
         print("\n`rapport serve --workers` skipped: this version of rapport serve has no --workers option")
     else:
         workers = os.cpu_count() or 1
@@ -196,6 +197,7 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
         multi = servers.rapport_server(url, scratch, workers=workers)
         started.append(multi)
         await multi.start()
+        await asyncio.sleep(5)  # the first worker answered; give the others time to import the app too
         urls = {multi.name: multi.url, **{k: v for k, v in urls.items() if k != "Rapport"}}
         table = throughput(cases, urls, key, args.throughput_seconds, scratch, LEVELS)
         throughput_table(f"Throughput (requests/s), rapport serve --workers {workers}", table, LEVELS)

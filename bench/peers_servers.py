@@ -84,14 +84,16 @@ class Server:
                 continue
 
 
-def rapport_server(database_url: str, log_dir: Path, *, workers: int | None = None) -> Server:
+def rapport_server(database_url: str, log_dir: Path, *, workers: int | None = None,
+                   has_workers: bool = False) -> Server:
+    """`rapport serve`: one process (`--workers 1` where the option exists, its default being the cores), or N."""
     env = dict(os.environ, DATABASE_URL=database_url, PYTHONUNBUFFERED="1", LOG_LEVEL="warning",
                RATE_LIMIT_BURST="0", RATE_LIMIT_PER_SECOND="0")  # a bench client is not abuse
     env.pop("REDIS_URL", None)
     port = free_port()
     command = [*rapport_command(), "serve", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    if workers:
-        command += ["--workers", str(workers)]
+    if workers or has_workers:
+        command += ["--workers", str(workers or 1)]
     name = f"Rapport x{workers}" if workers else "Rapport"
     return Server(name, command, env, port, log_dir, cwd=ROOT)
 
