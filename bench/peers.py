@@ -212,7 +212,10 @@ def main() -> int:
     args = options()
     scratch = servers.scratch_folder()
     started: list[servers.Server] = []
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` cleans up like Ctrl-C
+    # Ctrl-C and `kill` interrupt at once, even inside a blocking call (asyncio.run's own SIGINT handler would
+    # only cancel the task at its next await); the finally below then stops every server.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         asyncio.run(run(args, scratch, started))
         return 0
