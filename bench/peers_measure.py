@@ -13,7 +13,11 @@ from typing import Any
 
 import httpx
 
+from bench.handwritten import LIST_DOCUMENT
 from bench.peers_cases import Case
+
+# A cheap request that authenticates (and fills per-process caches) before statements are counted.
+WARM_UP = {"query": LIST_DOCUMENT, "operationName": "ContactsWithTags", "variables": {}}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -30,21 +34,26 @@ class Latencies:
 
 
 async def post(http: httpx.AsyncClient, url: str, body: dict[str, Any], key: str) -> dict[str, Any]:
-    response = await http.post(url, json=body, headers={"Authorization": f"Bearer {key}"})
+    """The answer's JSON; a timeout or a broken connection is an answer with an error, never a crash."""
+    try:
+        response = await http.post(url, json=body, headers={"Authorization": f"Bearer {key}"})
+    except httpx.TransportError as exc:
+        return {"errors": [{"message": f"{type(exc).__name__} (no answer within the client's timeout)"}]}
     try:
         return response.json()
     except ValueError:
         return {"errors": [{"message": f"HTTP {response.status_code}, not JSON"}]}
 
 
-async def interleaved(case: Case, urls: dict[str, str], key: str, *, requests: int, seconds: float) -> Latencies:
+async def interleaved(case: Case, urls: dict[str, str], key: str, *, requests: int, seconds: float,
+                      timeout: float) -> Latencies:
     """Request i of the case on every server in turn (the first server rotates), until N requests or the time."""
     result = Latencies()
     servers = [s for s in urls if case.body(s, 0) is not None and s not in case.excluded]
     for server in servers:
         result.seconds[server], result.errors[server] = [], 0
     deadline = time.monotonic() + seconds
-    async with httpx.AsyncClient(timeout=60) as http:
+    async with httpx.AsyncClient(timeout=timeout) as http:
         for server in servers:  # warm-up: connection, prepared statements, caches
             await post(http, urls[server], case.body(server, 0), key)
         for i in range(requests):
@@ -99,8 +108,8 @@ async def rapport_statements(database_url: str, bodies: list[dict[str, Any]], ke
         settings = Settings(database_url=database_url, rate_limit_burst=0, rate_limit_per_second=0)
         app = create_app(settings, engine=engine, run_jobs=False)
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://rapport.bench", timeout=60) as http:
-            await post(http, "/graphql", bodies[0], key)  # the key's lookup and caches are not per request
+        async with httpx.AsyncClient(transport=transport, base_url="http://rapport.bench", timeout=600) as http:
+            await post(http, "/graphql", WARM_UP, key)  # the key's lookup and caches are not per request
             counts = []
             for body in bodies:
                 with counted_statements(engine) as statements:
@@ -119,8 +128,8 @@ async def handwritten_statements(database_url: str, bodies: list[dict[str, Any]]
     await app.db.open()
     try:
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://handwritten.bench", timeout=60) as http:
-            await post(http, "/graphql", bodies[0], key)
+        async with httpx.AsyncClient(transport=transport, base_url="http://handwritten.bench", timeout=600) as http:
+            await post(http, "/graphql", WARM_UP, key)
             counts = []
             for body in bodies:
                 before = app.db.statements

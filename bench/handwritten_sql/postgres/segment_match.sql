@@ -1,21 +1,22 @@
 -- The stored segment :segment (filter JSON + search) matches contact `c`: domain/filters.py and domain/text.py
 -- in SQL. Every "(SELECT ... FROM segment s WHERE s.id = :segment ...)" is uncorrelated, so PostgreSQL reads
 -- the segment once per statement (an InitPlan), not once per contact; FilterOptions' live segment counts
--- reuse this text with the FROM clause removed (bench/handwritten_queries.py).
+-- reuse this text with the FROM clause removed (bench/handwritten_queries.py). Memberships are probed per
+-- contact by primary key (EXISTS): an IN (...) list of a big tag's members stops fitting work_mem at 1M.
 EXISTS (SELECT 1 FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)
 AND ((SELECT json_array_length(coalesce(s.filter -> 'status', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
    OR STATUS(c) = ANY ((SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'status')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::text[]))
 AND ((SELECT json_array_length(coalesce(s.filter -> 'tagIds', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
-   OR c.id IN (SELECT m.contact_id FROM contact_tag m WHERE m.workspace_id = :ws AND m.tag_id = ANY (
+   OR EXISTS (SELECT 1 FROM contact_tag m WHERE m.contact_id = c.id AND m.workspace_id = :ws AND m.tag_id = ANY (
      (SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'tagIds')::int) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::int[])))
 AND ((SELECT json_array_length(coalesce(s.filter -> 'groupIds', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
-   OR c.id IN (SELECT m.contact_id FROM contact_group_member m WHERE m.workspace_id = :ws AND m.group_id = ANY (
+   OR EXISTS (SELECT 1 FROM contact_group_member m WHERE m.contact_id = c.id AND m.workspace_id = :ws AND m.group_id = ANY (
      (SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'groupIds')::int) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::int[])))
 AND ((SELECT json_array_length(coalesce(s.filter -> 'listIds', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
-   OR c.id IN (SELECT m.contact_id FROM contact_list_member m WHERE m.workspace_id = :ws AND m.list_id = ANY (
+   OR EXISTS (SELECT 1 FROM contact_list_member m WHERE m.contact_id = c.id AND m.workspace_id = :ws AND m.list_id = ANY (
      (SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'listIds')::int) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::int[])))
 AND ((SELECT json_array_length(coalesce(s.filter -> 'flowIds', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
-   OR c.id IN (SELECT m.contact_id FROM flow_enrolment m WHERE m.workspace_id = :ws AND m.flow_id = ANY (
+   OR EXISTS (SELECT 1 FROM flow_enrolment m WHERE m.contact_id = c.id AND m.workspace_id = :ws AND m.flow_id = ANY (
      (SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'flowIds')::int) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::int[])))
 AND ((SELECT json_array_length(coalesce(s.filter -> 'companyIds', '[]')) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws) = 0
    OR c.company_id = ANY ((SELECT ARRAY(SELECT json_array_elements_text(s.filter -> 'companyIds')::int) FROM segment s WHERE s.id = :segment AND s.workspace_id = :ws)::int[]))
