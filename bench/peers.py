@@ -127,6 +127,7 @@ def options() -> argparse.Namespace:
     parser.add_argument("--profiles", type=int, default=50, help="distinct contacts the profile case cycles through")
     parser.add_argument("--check-contacts", type=int, default=25, help="profiles compared before timing")
     parser.add_argument("--timeout", type=float, default=120, help="seconds a request may take before it counts as failed")
+    parser.add_argument("--cases", nargs="+", help="only the cases whose name contains one of these words")
     parser.add_argument("--no-postgraphile", action="store_true")
     parser.add_argument("--check-only", action="store_true", help="compare the answers and count statements, time nothing")
     args = parser.parse_args()
@@ -154,6 +155,8 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
     print(f"machine before: {machine_line()}")
     cases = build_cases(contact_ids=seeded.contact_ids, tag_ids=seeded.tag_ids, segment_ids=seeded.segment_ids,
                         workspace_id=seeded.workspace_id, profiles=args.profiles)
+    if args.cases:
+        cases = [c for c in cases if any(part.lower() in c.name.lower() for part in args.cases)]
     has_workers = servers.rapport_has_workers()
     pool = [servers.rapport_server(url, scratch, has_workers=has_workers), servers.handwritten_server(url, scratch)]
     if sqlite or args.no_postgraphile:
