@@ -189,6 +189,8 @@ async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Ser
     if "PostGraphile" in urls:
         print(f"  PostGraphile: {POSTGRAPHILE_GAPS}")
 
+    if not any(c.name in THROUGHPUT_CASES for c in cases):
+        return
     if hey_path() is None:
         print("\nthroughput skipped: `hey` is not installed (apt-get install -y hey)")
         return
