@@ -143,7 +143,10 @@ def options() -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace, scratch: Path, started: list[servers.Server]) -> None:
-    from bench.seed import ensure_seeded
+    try:
+        from bench.seed import ensure_seeded
+    except ModuleNotFoundError as exc:  # bench/seed.py comes from the seeding branch
+        raise SystemExit(f"bench/peers.py seeds through bench/seed.py's ensure_seeded, which is missing ({exc})")
 
     began = time.monotonic()
     seeded = await ensure_seeded(args.database_url, contacts=args.contacts, other_contacts=args.other_contacts,
