@@ -132,8 +132,10 @@ END $$;
 
 
 def _pg_contact_function(name: str, body: str) -> str:
+    # Transition tables carry no statistics: joining old and new rows by id as a nested loop is
+    # quadratic (a 20k-row bulk update took a minute). The setting holds only while the function runs.
     return f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $$
 DECLARE added bigint; last_id bigint;
 BEGIN
     WITH inserted AS (
@@ -153,27 +155,16 @@ def _pg_bucket(alias: str) -> str:
 
 _PG_CONTACT_INSERT = f"SELECT {_pg_bucket('n')}, count(*) FROM new_rows n GROUP BY 1, 2, 3"
 _PG_CONTACT_DELETE = f"SELECT {_pg_bucket('o')}, -count(*) FROM old_rows o GROUP BY 1, 2, 3"
-# An update is a row-level trigger whose WHEN compares the buckets: updates that keep the bucket (a
-# name, most events: a new event on a day the contact was already active) cost one expression, no
-# function call. A statement-level trigger would pay its planning on every single-row update.
-_PG_CONTACT_UPDATE_FUNCTION = f"""
-CREATE FUNCTION rapport_contact_counts_update() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE added bigint; last_id bigint;
-BEGIN
-    WITH inserted AS (
-        INSERT INTO contact_activity_delta (workspace_id, day, discard_reason, contacts)
-        VALUES ({_pg_bucket('OLD')}, -1), ({_pg_bucket('NEW')}, 1)
-        RETURNING id)
-    SELECT count(*), max(id) INTO added, last_id FROM inserted;
-    PERFORM rapport_maybe_fold(added, last_id);
-    RETURN NULL;
-END $$;
-"""
-_PG_CONTACT_UPDATE_TRIGGER = (
-    "CREATE TRIGGER contact_counts_update AFTER UPDATE OF workspace_id, last_activity_at, discard_reason ON contact "
-    f"FOR EACH ROW WHEN (({_pg_bucket('OLD')}) IS DISTINCT FROM ({_pg_bucket('NEW')})) "
-    "EXECUTE FUNCTION rapport_contact_counts_update()"
-)
+# Only rows whose bucket changed produce deltas: most updates (a name, or a new event the same day) none.
+# Measured against a row-level trigger with a WHEN on the buckets: the same ~35 µs per single-row
+# update, but a bulk update costs ~2 µs per row here against a function call per changed row there.
+_PG_CONTACT_UPDATE = f"""WITH changed (ow, od, orr, nw, nd, nr) AS (
+            SELECT {_pg_bucket('o')}, {_pg_bucket('n')} FROM old_rows o JOIN new_rows n ON n.id = o.id
+        )
+        SELECT w, d, r, sum(c) FROM (
+            SELECT ow, od, orr, -1 FROM changed WHERE (ow, od, orr) IS DISTINCT FROM (nw, nd, nr)
+            UNION ALL SELECT nw, nd, nr, 1 FROM changed WHERE (ow, od, orr) IS DISTINCT FROM (nw, nd, nr)
+        ) AS x (w, d, r, c) GROUP BY w, d, r HAVING sum(c) <> 0"""
 
 
 def _pg_membership_function(function: str, kind: str, column: str, sources: list[tuple[str, int]]) -> str:
@@ -200,14 +191,13 @@ def _pg_upgrade() -> None:
     for event, body, tables in [
         ("insert", _PG_CONTACT_INSERT, "NEW TABLE AS new_rows"),
         ("delete", _PG_CONTACT_DELETE, "OLD TABLE AS old_rows"),
+        ("update", _PG_CONTACT_UPDATE, "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
     ]:
         op.execute(_pg_contact_function(f"rapport_contact_counts_{event}", body))
         op.execute(
             f"CREATE TRIGGER contact_counts_{event} AFTER {event.upper()} ON contact "
             f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION rapport_contact_counts_{event}()"
         )
-    op.execute(_PG_CONTACT_UPDATE_FUNCTION)
-    op.execute(_PG_CONTACT_UPDATE_TRIGGER)
     # A transition table can only be declared for one event: one trigger (and function) per event.
     events = {
         "insert": ("NEW TABLE AS new_rows", [("new_rows", 1)]),
