@@ -13,6 +13,7 @@ removed at the end, also on Ctrl-C or failure. Loopback only.
 
 import argparse
 import asyncio
+import signal
 import statistics
 import sys
 import tempfile
@@ -152,6 +153,8 @@ async def main() -> None:
     if (make_url(args.server).host or "") not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--server must be on loopback")
     n, rounds = max(100, min(args.rows, 1_000_000)), max(1, min(args.rounds, 20))
+    # SIGTERM (a `timeout`, a CI cancel) cancels like Ctrl-C does, so the finally blocks drop the databases.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)  # type: ignore[union-attr]
     for engine_name in args.engines.split(","):
         _print(engine_name, n, rounds, await _bench(engine_name, args.server, n, rounds))
 

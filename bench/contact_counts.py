@@ -13,6 +13,7 @@ the workspace (what every page did before the maintained counts). Loopback only;
 
 import argparse
 import asyncio
+import signal
 import statistics
 import sys
 import time
@@ -123,6 +124,8 @@ async def _baselines(engine: Any, ws: int) -> dict[str, Any]:
 
 
 async def run(server: str, sizes: list[int], rounds: int) -> None:
+    # SIGTERM (a `timeout`, a CI cancel) cancels like Ctrl-C does, so the finally block drops the database.
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, asyncio.current_task().cancel)  # type: ignore[union-attr]
     url, name = await _scratch(server)
     engine = create_engine(url)
     statements: list[str] = []

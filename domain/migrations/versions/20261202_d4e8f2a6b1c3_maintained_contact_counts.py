@@ -132,8 +132,10 @@ END $$;
 
 
 def _pg_contact_function(name: str, body: str) -> str:
+    # Transition tables carry no statistics: joining old and new rows by id as a nested loop is
+    # quadratic (a 20k-row bulk update took a minute). The setting holds only while the function runs.
     return f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $$
 DECLARE added bigint; last_id bigint;
 BEGIN
     WITH inserted AS (
@@ -154,6 +156,8 @@ def _pg_bucket(alias: str) -> str:
 _PG_CONTACT_INSERT = f"SELECT {_pg_bucket('n')}, count(*) FROM new_rows n GROUP BY 1, 2, 3"
 _PG_CONTACT_DELETE = f"SELECT {_pg_bucket('o')}, -count(*) FROM old_rows o GROUP BY 1, 2, 3"
 # Only rows whose bucket changed produce deltas: most updates (a name, or a new event the same day) none.
+# Measured against a row-level trigger with a WHEN on the buckets: the same ~35 µs per single-row
+# update, but a bulk update costs ~2 µs per row here against a function call per changed row there.
 _PG_CONTACT_UPDATE = f"""WITH changed (ow, od, orr, nw, nd, nr) AS (
             SELECT {_pg_bucket('o')}, {_pg_bucket('n')} FROM old_rows o JOIN new_rows n ON n.id = o.id
         )
