@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain.db import UtcDateTime, enum_type
@@ -18,6 +18,11 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_ws_name", "workspace_id", "name_key", "id"),
         Index("ix_contact_ws_since", "workspace_id", "contact_since", "id"),
         Index("ix_contact_ws_activity", "workspace_id", "last_activity_at", "id"),
+        # The not-discarded contacts by last activity: the status counts' boundary days (domain/reads/contact_counts.py).
+        Index(
+            "ix_contact_ws_active_activity", "workspace_id", "last_activity_at",
+            postgresql_where=text("discard_reason IS NULL"), sqlite_where=text("discard_reason IS NULL"),
+        ),
         Index("ix_contact_ws_company", "workspace_id", "company_id"),
         Index("ix_contact_ws_department", "workspace_id", "department_id"),
         Index("ix_contact_ws_discard", "workspace_id", "discard_reason"),
