@@ -44,12 +44,14 @@ async def test_demo_leaves_planner_statistics_for_the_loaded_tables(demo_databas
 async def _statistics(connection, table: str) -> int | None:
     """The row count the planner believes, as recorded by an explicit ANALYZE (None: never analyzed)."""
     if connection.dialect.name == "sqlite":
-        # sqlite_stat1 exists only after ANALYZE; its `stat` starts with the table's row count.
+        # sqlite_stat1 exists only after ANALYZE; its `stat` starts with the index's row count, which for a
+        # partial index is only the rows it holds: the table's count is the largest.
         exists = await connection.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"))
         if exists.first() is None:
             return None
-        stat = (await connection.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"), {"t": table})).scalar()
-        return None if stat is None else int(stat.split()[0])
+        stats = (await connection.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table})).scalars()
+        counts = [int(stat.split()[0]) for stat in stats]
+        return max(counts) if counts else None
     row = (
         await connection.execute(
             text(

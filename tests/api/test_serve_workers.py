@@ -92,9 +92,10 @@ def answering_pids(log: Path) -> set[int]:
     return pids
 
 
-@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-async def test_two_workers_answer_graphql_and_a_signal_stops_every_process(database, tmp_path, stop):
+async def test_two_workers_answer_graphql_and_a_signal_stops_every_process(database, tmp_path):
     url, key = database
+    # Each engine's run stops the server with the other signal an operator uses (a run costs ~15 s).
+    stop = signal.SIGINT if url.startswith("sqlite") else signal.SIGTERM
     port = free_port()
     log = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "PORT", "HOST")}

@@ -37,7 +37,7 @@ from domain.text import fold, search_text
 from tests import count_checks
 from tests.scratch import scratch_database
 
-CONTACTS, OTHER = 600, 90
+CONTACTS, OTHER = 300, 60
 
 
 @dataclass
