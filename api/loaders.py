@@ -15,7 +15,7 @@ from strawberry.dataloader import DataLoader
 from domain.db import RequestSession
 from domain.reads.contacts import contact_rows
 from domain.reads.planner import Want, read_parts
-from domain.models import Company, ContactList, Department, Flow, Group, Segment, Tag, User
+from domain.models import ContactList, Group, Tag, User
 from domain.policies import Principal
 from domain.repositories import audit as audit_repo
 from domain.repositories import catalog as catalog_repo
@@ -56,14 +56,7 @@ class Loaders:
         self._now = now
 
         self.contact_by_id: DataLoader[int, Any] = DataLoader(self._contacts)
-        self.company_by_id = self._entity_loader(Company)
-        self.department_by_id = self._entity_loader(Department)
         self.user_by_id = self._entity_loader(User)
-        self.group_by_id = self._entity_loader(Group)
-        self.tag_by_id = self._entity_loader(Tag)
-        self.list_by_id = self._entity_loader(ContactList)
-        self.segment_by_id = self._entity_loader(Segment)
-        self.flow_by_id = self._entity_loader(Flow)
 
         # Every part of a contact the profile shows (tags, notes, metrics...): one statement per batch.
         self.contact_parts: DataLoader[tuple[int, Want], Any] = DataLoader(self._parts)
