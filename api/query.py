@@ -8,6 +8,7 @@ from api.access.types import ApiKey, AuditTrailEntry, User
 from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import parse_global_id, parse_typed_id
+from api.prefetch import prefetch
 from api.types.catalog import (
     Company,
     ContactList,
@@ -117,6 +118,11 @@ async def _catalog(info: Info, model: Any, mapper: Any, first: int, after: str |
     return _catalog_connection(page, mapper, after)
 
 
+async def _with_parts(info: Info, contact: Contact) -> Contact:
+    await prefetch(info, [contact])
+    return contact
+
+
 @strawberry.type
 class Query:
     @strawberry.field(description="One contact of your workspace by id; null if there is none.")
@@ -124,7 +130,7 @@ class Query:
         with domain_errors_as_graphql():
             pk = parse_typed_id(id, "Contact")
         row = await info.context.loaders.contact_by_id.load(pk)
-        return None if row is None else Contact.from_row(row)
+        return None if row is None else await _with_parts(info, Contact.from_row(row))
 
     @strawberry.field(description="Any object of your workspace by its global id; null if there is none.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -133,7 +139,7 @@ class Query:
         ctx = info.context
         if type_name == "Contact":
             row = await ctx.loaders.contact_by_id.load(pk)
-            return None if row is None else Contact.from_row(row)
+            return None if row is None else await _with_parts(info, Contact.from_row(row))
         if type_name == "Workspace":
             if pk != ctx.caller.workspace_id:
                 return None
@@ -204,10 +210,10 @@ class Query:
                 after=after,
                 now=ctx.now,
             )
+        edges = [Edge(cursor=c, node=Contact.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)]
+        await prefetch(info, [e.node for e in edges], ("edges", "node"))
         return ContactConnection(
-            match=match,
-            page_info=page_info(page.cursors, page.has_next_page, after is not None),
-            edges=[Edge(cursor=c, node=Contact.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+            match=match, page_info=page_info(page.cursors, page.has_next_page, after is not None), edges=edges
         )
 
     @strawberry.field(description="Contacts per status under every filter but `status`, so each status button shows its own count.")

@@ -1,5 +1,7 @@
 """The Contact type: its own columns directly, everything related through the request's loaders."""
 
+from collections.abc import Callable
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +11,7 @@ from api.access.types import User
 from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import to_global_id
+from api.prefetch import PARTS, Want
 from api.types.catalog import Company, ContactList, Department, Group, Tag, maybe
 from api.types.conversation import Conversation
 from api.types.enums import ContactOrigin, DiscardReason, EngagementStatus
@@ -79,9 +82,60 @@ def _connection(page, mapper, had_cursor: bool) -> Connection:  # type: ignore[n
     )
 
 
+# The planner part each field reads, from its arguments (raising as the field does on an invalid one).
+# api.prefetch uses the same functions to read a page's parts before the fields resolve.
+def _plain(name: str) -> Want:
+    return (name,)
+
+
+def _notes(first: int = 10, after: str | None = None) -> Want:
+    validate_first(first)
+    return ("notes", first, _offset(after))
+
+
+def _items(first: int = 10, after: str | None = None) -> Want:
+    validate_first(first)
+    return ("items", first, _offset(after))
+
+
+def _activity(first: int = 20, after: str | None = None) -> Want:
+    validate_first(first)
+    at, last_id = _event_cursor(after)
+    return ("activity", first, at, last_id)
+
+
+def _satisfaction(days: int = DEFAULT_WINDOW_DAYS) -> Want:
+    return ("conversations", _window(days))
+
+
+def _metrics(days: int = DEFAULT_WINDOW_DAYS) -> Want:
+    return ("counters", _window(days))
+
+
+def _ticket_counts(counts: dict[Any, int]) -> "TicketCounts":
+    open_, resolved = counts.get(TicketStatus.OPEN, 0), counts.get(TicketStatus.RESOLVED, 0)
+    return TicketCounts(open=open_, resolved=resolved, all=open_ + resolved)
+
+
+PARTS.update({
+    **{graphql: (lambda name=name: _plain(name)) for graphql, name in (
+        ("company", "company"), ("department", "department"), ("assignment", "assignment"),
+        ("channels", "channels"), ("lists", "lists"), ("groups", "groups"), ("tags", "tags"),
+        ("customFields", "custom_fields"), ("happiness", "happiness"), ("tickets", "tickets"),
+    )},
+    "notes": _notes,
+    "items": _items,
+    "activity": _activity,
+    "satisfaction": _satisfaction,
+    "messageMetrics": _metrics,
+})
+
+
 @strawberry.type(description="A person the workspace talks to over SMS, e-mail, WhatsApp or RCS.")
 class Contact(Node):
     row: strawberry.Private[models.Contact]
+    # Parts read ahead by api.prefetch, by want.
+    parts: strawberry.Private[dict[Want, Any]] = field(default_factory=dict)
     name: str
     email: str | None
     phone: str | None = strawberry.field(description="E.164")
@@ -114,67 +168,77 @@ class Contact(Node):
             last_activity_at=self.row.last_activity_at, discard_reason=self.row.discard_reason, now=info.context.now
         )
 
-    async def _part(self, info: Info, *want: Any) -> Any:
-        return await info.context.loaders.contact_parts.load((self.row.id, want))
+    def _part(self, info: Info, want: Want, then: Callable[[Any], Any]) -> Any:
+        """`then` of the part: at once when it was prefetched (api.prefetch), else once the loader read it."""
+        parts = self.parts
+        if want in parts:
+            return then(parts[want])
 
+        async def loaded() -> Any:
+            return then(await info.context.loaders.contact_parts.load((self.row.id, want)))
+
+        return loaded()
+
+    # Sync resolvers: they return the value, or an awaitable when the part was not prefetched.
     @strawberry.field
-    async def company(self, info: Info) -> Company | None:
+    def company(self, info: Info) -> Company | None:
         if self.row.company_id is None:
             return None
-        return maybe(Company.from_row, await self._part(info, "company"))
+        return self._part(info, _plain("company"), lambda row: maybe(Company.from_row, row))
 
     @strawberry.field
-    async def department(self, info: Info) -> Department | None:
+    def department(self, info: Info) -> Department | None:
         if self.row.department_id is None:
             return None
-        return maybe(Department.from_row, await self._part(info, "department"))
+        return self._part(info, _plain("department"), lambda row: maybe(Department.from_row, row))
 
     @strawberry.field(description="Null when the contact is assigned to nobody.")
-    async def assignment(self, info: Info) -> Assignment | None:
+    def assignment(self, info: Info) -> Assignment | None:
         if self.row.assigned_agent_id is None and self.row.assigned_group_id is None:
             return None
-        agent, group = await self._part(info, "assignment")
-        return Assignment(agent=maybe(User.from_row, agent), group=maybe(Group.from_row, group))
+        return self._part(
+            info, _plain("assignment"),
+            lambda pair: Assignment(agent=maybe(User.from_row, pair[0]), group=maybe(Group.from_row, pair[1])),
+        )
 
     @strawberry.field
-    async def channels(self, info: Info) -> list[ChannelSubscription]:
-        return [ChannelSubscription.from_row(r) for r in await self._part(info, "channels")]
+    def channels(self, info: Info) -> list[ChannelSubscription]:
+        return self._part(info, _plain("channels"), lambda rows: [ChannelSubscription.from_row(r) for r in rows])
 
     @strawberry.field
-    async def lists(self, info: Info) -> list[ContactList]:
-        return [ContactList.from_row(r) for r in await self._part(info, "lists")]
+    def lists(self, info: Info) -> list[ContactList]:
+        return self._part(info, _plain("lists"), lambda rows: [ContactList.from_row(r) for r in rows])
 
     @strawberry.field
-    async def groups(self, info: Info) -> list[Group]:
-        return [Group.from_row(r) for r in await self._part(info, "groups")]
+    def groups(self, info: Info) -> list[Group]:
+        return self._part(info, _plain("groups"), lambda rows: [Group.from_row(r) for r in rows])
 
     @strawberry.field
-    async def tags(self, info: Info) -> list[Tag]:
-        return [Tag.from_row(r) for r in await self._part(info, "tags")]
+    def tags(self, info: Info) -> list[Tag]:
+        return self._part(info, _plain("tags"), lambda rows: [Tag.from_row(r) for r in rows])
 
     @strawberry.field
-    async def custom_fields(self, info: Info) -> list[CustomFieldValue]:
-        return [CustomFieldValue.from_row(r) for r in await self._part(info, "custom_fields")]
+    def custom_fields(self, info: Info) -> list[CustomFieldValue]:
+        return self._part(info, _plain("custom_fields"), lambda rows: [CustomFieldValue.from_row(r) for r in rows])
 
     @strawberry.field(description="Newest first.")
-    async def notes(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Note]:
+    def notes(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Note]:
         with domain_errors_as_graphql():
-            validate_first(first)
-            page = await self._part(info, "notes", first, _offset(after))
-        return _connection(page, Note.from_row, after is not None)
+            want = _notes(first, after)
+        return self._part(info, want, lambda page: _connection(page, Note.from_row, after is not None))
 
     @strawberry.field(description="The latest NPS answer; null if the contact never answered.")
-    async def happiness(self, info: Info) -> Happiness | None:
-        return maybe(Happiness.from_row, await self._part(info, "happiness"))
+    def happiness(self, info: Info) -> Happiness | None:
+        return self._part(info, _plain("happiness"), lambda row: maybe(Happiness.from_row, row))
 
     @strawberry.field(
         description="Satisfaction inferred from the conversations started in the last `days` days; null until a "
         "classifier has scored at least one of them."
     )
-    async def satisfaction(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> Satisfaction | None:
+    def satisfaction(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> Satisfaction | None:
         with domain_errors_as_graphql():
-            conversations = await self._part(info, "conversations", _window(days))
-        return maybe(Satisfaction.from_domain, aggregate(conversations))
+            want = _satisfaction(days)
+        return self._part(info, want, lambda conversations: maybe(Satisfaction.from_domain, aggregate(conversations)))
 
     @strawberry.field(description="Conversations with the contact, newest first.")
     async def conversations(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Conversation]:
@@ -184,34 +248,33 @@ class Contact(Node):
         return _connection(page, Conversation.from_row, after is not None)
 
     @strawberry.field
-    async def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics:
+    def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics:
         with domain_errors_as_graphql():
-            counters = await self._part(info, "counters", _window(days))
-        return MessageMetrics.from_domain(compute_metrics(counters, days))
+            want = _metrics(days)
+        return self._part(info, want, lambda counters: MessageMetrics.from_domain(compute_metrics(counters, days)))
 
     @strawberry.field
-    async def tickets(self, info: Info) -> TicketCounts:
-        counts = await self._part(info, "tickets")
-        open_, resolved = counts.get(TicketStatus.OPEN, 0), counts.get(TicketStatus.RESOLVED, 0)
-        return TicketCounts(open=open_, resolved=resolved, all=open_ + resolved)
+    def tickets(self, info: Info) -> TicketCounts:
+        return self._part(info, _plain("tickets"), _ticket_counts)
 
     @strawberry.field(description="Items the contact interacted with, most recent first.")
-    async def items(self, info: Info, first: int = 10, after: str | None = None) -> Connection[ContactItem]:
+    def items(self, info: Info, first: int = 10, after: str | None = None) -> Connection[ContactItem]:
         with domain_errors_as_graphql():
-            validate_first(first)
-            page = await self._part(info, "items", first, _offset(after))
-        return _connection(page, ContactItem.from_row, after is not None)
+            want = _items(first, after)
+        return self._part(info, want, lambda page: _connection(page, ContactItem.from_row, after is not None))
 
     @strawberry.field(description="Message events on every channel, newest first.")
-    async def activity(self, info: Info, first: int = 20, after: str | None = None) -> ActivityConnection:
+    def activity(self, info: Info, first: int = 20, after: str | None = None) -> ActivityConnection:
         with domain_errors_as_graphql():
-            validate_first(first)
-            at, last_id = _event_cursor(after)
-            page = await self._part(info, "activity", first, at, last_id)
-        return ActivityConnection(
-            page_info=page_info(page.cursors, page.has_next_page, after is not None),
-            edges=[Edge(cursor=c, node=ActivityEvent.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
-        )
+            want = _activity(first, after)
+
+        def connection(page: Any) -> ActivityConnection:
+            return ActivityConnection(
+                page_info=page_info(page.cursors, page.has_next_page, after is not None),
+                edges=[Edge(cursor=c, node=ActivityEvent.from_row(r)) for r, c in zip(page.items, page.cursors, strict=True)],
+            )
+
+        return self._part(info, want, connection)
 
     @strawberry.field(description="Every change to the contact (who, when, which fields, old and new values), newest first.")
     async def history(self, info: Info, first: int = 20, after: str | None = None) -> ContactHistoryConnection:

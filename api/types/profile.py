@@ -29,6 +29,10 @@ class ChannelEvent:
     occurred_at: datetime
 
 
+async def _load_user(info: Info, user_id: int) -> User | None:
+    return maybe(User.from_row, await info.context.loaders.user_by_id.load(user_id))
+
+
 @strawberry.type(description="The contact's address and subscription on one channel.")
 class ChannelSubscription:
     channel: Channel
@@ -40,10 +44,10 @@ class ChannelSubscription:
     changed_by_id: strawberry.Private[int | None] = None
 
     @strawberry.field(description="Who last changed the subscription by hand (e.g. unsubscribed it); null otherwise.")
-    async def changed_by(self, info: Info) -> User | None:
+    def changed_by(self, info: Info) -> User | None:
         if self.changed_by_id is None:
             return None
-        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.changed_by_id))
+        return _load_user(info, self.changed_by_id)
 
     @classmethod
     def from_row(cls, row: Any) -> "ChannelSubscription":
@@ -98,12 +102,13 @@ class Note(Node):
     author_row: strawberry.Private[Any] = None
 
     @strawberry.field
-    async def author(self, info: Info) -> User | None:
+    def author(self, info: Info) -> User | None:
+        # Sync when the planner read the author with the note (a profile's notes); an awaitable otherwise.
         if self.author_id is None:
             return None
         if self.author_row is not None:
             return User.from_row(self.author_row)
-        return maybe(User.from_row, await info.context.loaders.user_by_id.load(self.author_id))
+        return _load_user(info, self.author_id)
 
     @classmethod
     def from_row(cls, row: Any) -> "Note":
