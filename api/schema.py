@@ -8,9 +8,11 @@ import strawberry
 from strawberry.tools import merge_types
 from strawberry.types.graphql import OperationType
 from graphql import ExecutionResult, GraphQLError
+from graphql import execute as graphql_execute
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
+from api import compiled
 from api.execution import RapportExecutionContext
 from api.errors import ClassifiedErrors, CodedError, log_faults
 from api.limits import QueryLimits
@@ -65,6 +67,11 @@ class RapportSchema(strawberry.Schema):
 
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         log_faults(errors)
+
+    def _get_execute_function(self) -> Any:
+        # Queries run from a plan compiled once per document, graphql-core for the rest (api/compiled.py).
+        base = super()._get_execute_function()
+        return compiled.execute if base is graphql_execute else base
 
 
 def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> strawberry.Schema:
