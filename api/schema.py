@@ -1,7 +1,7 @@
 """The Strawberry schema and its SDL."""
 
 import functools
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import strawberry
@@ -38,12 +38,13 @@ class ExecutionGuards(SchemaExtension):
     is the backstop), and the right transport: queries and mutations over HTTP, subscriptions over
     WebSocket (a WebSocket has no request session for query resolvers; an HTTP request cannot stream)."""
 
-    def on_execute(self) -> Iterator[None]:
+    async def on_execute(self) -> AsyncIterator[None]:
         ec = self.execution_context
         if getattr(ec.context, "principal", None) is None:
             ec.result = _unauthenticated()
         elif ec.result is None:
-            over_websocket = getattr(ec.context, "session", None) is None
+            session = getattr(ec.context, "session", None)
+            over_websocket = session is None
             if over_websocket != (ec.operation_type == OperationType.SUBSCRIPTION):
                 message = (
                     "queries and mutations are served over HTTP: POST them to /graphql"
@@ -51,6 +52,9 @@ class ExecutionGuards(SchemaExtension):
                     else "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
                 )
                 ec.result = ExecutionResult(data=None, errors=[CodedError(message, ErrorCode.BAD_USER_INPUT)])
+            elif session is not None:
+                # A query reads without a transaction of its own on PostgreSQL (domain.db.RequestSession).
+                await session.begin_operation(read_only=ec.operation_type == OperationType.QUERY)
         yield
 
 

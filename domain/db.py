@@ -195,6 +195,27 @@ class RequestSession:
         self._statements = 0
         # Results several resolvers of one request share (e.g. the workspace's status counts), by key.
         self.shared: dict[Any, asyncio.Future[Any]] = {}
+        self._read_only = False
+
+    async def begin_operation(self, *, read_only: bool) -> None:
+        """Say what the next operation of the request is, before it runs a statement.
+
+        A query (`read_only`) on PostgreSQL runs its statements in autocommit mode: under READ COMMITTED
+        each statement takes its own snapshot inside a transaction too, so a query's transaction bought
+        nothing but its BEGIN and ROLLBACK, two of the four round trips of a profile. Anything else runs
+        in a transaction, as always: a mutation after a query of the same batch first releases the
+        query's autocommit connection. (SQLite starts no transaction for reads: nothing changes there.)
+        """
+        if self._read_only and not read_only and self._session.in_transaction():
+            async with self._lock:
+                await self._session.rollback()
+        self._read_only = read_only
+
+    async def _autocommit_reads(self) -> None:
+        if self._read_only and not self._session.in_transaction():
+            bind = self._session.bind
+            if bind is not None and bind.dialect.name == "postgresql":
+                await self._session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
         # Shielded: graphql-core cancels the sibling resolvers of a failed non-null field, and a
@@ -221,6 +242,7 @@ class RequestSession:
         async with self._lock:
             first, self._statements = self._statements == 0, self._statements + 1
             try:
+                await self._autocommit_reads()
                 return await self._session.execute(statement, params)
             except sa_exc.DBAPIError as exc:
                 # A pooled connection the server dropped (restart, idle timeout) fails the first statement
@@ -229,6 +251,7 @@ class RequestSession:
                 if not (first and exc.connection_invalidated):
                     raise
                 await self._session.rollback()
+                await self._autocommit_reads()
                 return await self._session.execute(statement, params)
 
     async def all(self, statement: Any, params: Any = None) -> Sequence[Any]:

@@ -118,8 +118,8 @@ async def test_what_counts_as_the_database_being_unavailable():
 
 
 @pytest_asyncio.fixture
-async def proxied_postgres() -> AsyncIterator[tuple[Proxy, str]]:
-    """A scratch PostgreSQL database reached through a Proxy: (proxy, url through the proxy)."""
+async def scratch_postgres() -> AsyncIterator[str]:
+    """The URL of a scratch PostgreSQL database, dropped afterwards."""
     if not os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("PostgreSQL case: set TEST_DATABASE_URL (e.g. postgresql://postgres@127.0.0.1:5432/test)")
     try:
@@ -128,7 +128,16 @@ async def proxied_postgres() -> AsyncIterator[tuple[Proxy, str]]:
         pytest.skip(f"PostgreSQL case: TEST_DATABASE_URL does not answer ({exc})")
     assert created is not None
     url, name = created
-    parsed = make_url(normalize_database_url(url))
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
+@pytest_asyncio.fixture
+async def proxied_postgres(scratch_postgres) -> AsyncIterator[tuple[Proxy, str]]:
+    """The scratch database reached through a Proxy: (proxy, url through the proxy)."""
+    parsed = make_url(normalize_database_url(scratch_postgres))
     proxy = Proxy(parsed.host or "127.0.0.1", parsed.port or 5432)
     await proxy.start()
     try:
@@ -136,67 +145,63 @@ async def proxied_postgres() -> AsyncIterator[tuple[Proxy, str]]:
     finally:
         with contextlib.suppress(AssertionError):
             await proxy.stop()
-        await _drop_postgres_database(name)
+
+
+@contextlib.asynccontextmanager
+async def _serving(url: str, clock, models) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+    """An app on the migrated database at `url`, with one workspace, that has answered once: (client, key)."""
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+        workspace = await WorkspaceFactory(engine, now=NOW).create()
+        key = next(iter(workspace.keys.values()))
+        async with _client(engine, clock, models) as http:
+            response, _ = await _post(http, key, QUERY)
+            assert response.status_code == 200 and "errors" not in response.json(), response.text
+            yield http, key
+    finally:
+        await engine.dispose()
 
 
 @pytest.mark.asyncio
 async def test_postgres_stops_and_comes_back_without_restarting_the_app(proxied_postgres, clock, models):
     proxy, url = proxied_postgres
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-        workspace = await WorkspaceFactory(engine, now=NOW).create()
-        key = next(iter(workspace.keys.values()))
-        async with _client(engine, clock, models) as http:
-            response, _ = await _post(http, key, QUERY)
-            assert response.status_code == 200 and "errors" not in response.json(), response.text
+    async with _serving(url, clock, models) as (http, key):
+        await proxy.stop()  # pooled connections are cut, new ones refused
+        for _ in range(3):
+            response, elapsed = await _post(http, key, QUERY)
+            assert elapsed < FAIL_FAST_SECONDS
+            # the key's check is remembered (AUTH_CACHE_SECONDS): the resolver meets the outage and says so
+            assert response.status_code == 200, response.text
+            assert response.json()["data"] is None
+            assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        assert (await http.get("/health/ready")).status_code == 503
 
-            await proxy.stop()  # pooled connections are cut, new ones refused
-            for _ in range(3):
-                response, elapsed = await _post(http, key, QUERY)
-                assert elapsed < FAIL_FAST_SECONDS
-                # the key's check is remembered (AUTH_CACHE_SECONDS): the resolver meets the outage and says so
-                assert response.status_code == 200, response.text
-                assert response.json()["data"] is None
-                assert response.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-            assert (await http.get("/health/ready")).status_code == 503
-
-            await proxy.start()  # same port
-            response, _ = await _post(http, key, QUERY)
-            assert response.status_code == 200 and "errors" not in response.json(), response.text
-            assert (await http.get("/health/ready")).status_code == 200
-    finally:
-        await engine.dispose()
+        await proxy.start()  # same port
+        response, _ = await _post(http, key, QUERY)
+        assert response.status_code == 200 and "errors" not in response.json(), response.text
+        assert (await http.get("/health/ready")).status_code == 200
 
 
 @pytest.mark.asyncio
-async def test_a_pooled_connection_the_server_dropped_costs_the_client_nothing(proxied_postgres, clock, models):
-    # given an app whose pool holds a connection the server has since closed (no pre-ping at checkout)
-    proxy, url = proxied_postgres
-    engine = create_engine(url)
-    try:
-        await upgrade(engine)
-        workspace = await WorkspaceFactory(engine, now=NOW).create()
-        key = next(iter(workspace.keys.values()))
-        async with _client(engine, clock, models) as http:
-            response, _ = await _post(http, key, QUERY)
+async def test_a_pooled_connection_the_server_dropped_costs_the_client_nothing(scratch_postgres, clock, models):
+    # given an app whose pool holds connections the server has since closed (no pre-ping at checkout)
+    async with _serving(scratch_postgres, clock, models) as (http, key):
+        killer = create_engine(os.environ["TEST_DATABASE_URL"])
+        try:
+            async with killer.connect() as connection:
+                killed = (await connection.execute(
+                    text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                         "WHERE datname = :db AND pid <> pg_backend_pid()"),
+                    {"db": make_url(scratch_postgres).database},
+                )).scalar_one()
+        finally:
+            await killer.dispose()
+        assert killed >= 1
+
+        # when the next requests reach for the pool
+        answers = [(await _post(http, key, QUERY))[0] for _ in range(3)]
+
+        # then each is answered: the dropped connection was replaced and the statement tried once more
+        for response in answers:
             assert response.status_code == 200 and "errors" not in response.json(), response.text
-            database = make_url(url).database
-            killer = create_engine(os.environ["TEST_DATABASE_URL"])
-            try:
-                async with killer.connect() as connection:
-                    killed = (await connection.execute(
-                        text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                             "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": database})).scalar_one()
-            finally:
-                await killer.dispose()
-            assert killed >= 1
-
-            # when the next requests reach for the pool
-            answers = [(await _post(http, key, QUERY))[0] for _ in range(3)]
-
-            # then each is answered: the dropped connection was replaced and the statement tried once more
-            for response in answers:
-                assert response.status_code == 200 and "errors" not in response.json(), response.text
-    finally:
-        await engine.dispose()
