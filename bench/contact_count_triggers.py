@@ -7,7 +7,8 @@ Two scratch databases per engine, both migrated; in one the triggers are dropped
 every write shape on both, alternating: one statement inserting N contacts, one statement moving all
 of them to another activity day, N/25 single-row updates within the same day (what ingestion sends
 most: the bucket does not change), N/25 single-row updates that change the day, one statement adding
-N tag memberships, and deleting every contact (cascading its memberships). The scratch databases are
+N tag memberships, moving the tagged contacts to another day (their memberships move in the membership
+activity histogram), and deleting every contact (cascading its memberships). The scratch databases are
 removed at the end, also on Ctrl-C or failure. Loopback only.
 """
 
@@ -34,8 +35,9 @@ from domain.db import create_engine  # noqa: E402
 from domain.migrate import upgrade  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-TRIGGERS = [f"{table}_counts_{event}" for table in ("contact", "contact_tag", "contact_list_member", "contact_group_member")
-            for event in ("insert", "delete", "update")]
+TRIGGERS = [f"{table}_{kind}_{event}" for table in ("contact", "contact_tag", "contact_list_member", "contact_group_member")
+            for kind in ("counts", "activity") for event in ("insert", "delete", "update")
+            if (table, kind) != ("contact", "activity")] + ["contact_memberships_update", "contact_memberships_delete"]
 
 
 async def _prepare(url: str, with_triggers: bool) -> Any:
@@ -44,7 +46,7 @@ async def _prepare(url: str, with_triggers: bool) -> Any:
     async with engine.begin() as c:
         if not with_triggers:
             for trigger in TRIGGERS:
-                table = trigger.rsplit("_counts_", 1)[0]
+                table = "contact" if trigger.startswith("contact_memberships_") else trigger.rsplit("_", 2)[0]
                 on = f" ON {table}" if engine.dialect.name == "postgresql" else ""
                 await c.execute(text(f"DROP TRIGGER IF EXISTS {trigger}{on}"))
         await c.execute(text("INSERT INTO workspace (name, slug, created_at) VALUES ('b', 'b', :now)"), {"now": NOW})
@@ -92,6 +94,8 @@ async def _round(engine: Any, n: int, times: dict[str, list[float]], serial: int
     await timed("add N tag memberships, one statement", [(
         "INSERT INTO contact_tag (contact_id, tag_id, workspace_id, created_at) "
         "SELECT c.id, (SELECT min(id) FROM tag), c.workspace_id, :t FROM contact c", {"t": NOW})])
+    await timed("move N tagged contacts one day, one statement", [(
+        f"UPDATE contact SET last_activity_at = {shift('1 day')}", {})])
     await timed("delete N contacts (memberships cascade)", [("DELETE FROM contact", {})])
 
 

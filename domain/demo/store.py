@@ -8,13 +8,13 @@ from sqlmodel import SQLModel
 
 import domain.models  # noqa: F401  (registers every table on the metadata)
 from domain.models import Workspace
+from domain.repositories.counters import COUNTER_TABLES
 
 # Parents before children, so foreign keys hold at every insert; children first for deletes.
 TABLES_IN_FK_ORDER = list(SQLModel.metadata.sorted_tables)
 TABLES = {table.name: table for table in TABLES_IN_FK_ORDER}
 INSERT_SLICE = 10_000
 LOADING_SUFFIX = "~loading"
-COUNTER_TABLES = ("contact_activity_delta", "contact_activity_count", "membership_delta", "membership_count")
 
 
 async def insert_rows(connection: AsyncConnection, rows_by_table: dict[str, list[dict]]) -> int:

@@ -17,7 +17,14 @@ from domain.models.catalog import (
 )
 from domain.models.channels import ChannelSubscription
 from domain.models.contact import Contact, ContactTombstone
-from domain.models.contact_counts import ContactActivityCount, ContactActivityDelta, MembershipCount, MembershipDelta
+from domain.models.contact_counts import (
+    ContactActivityCount,
+    ContactActivityDelta,
+    MembershipActivityCount,
+    MembershipActivityDelta,
+    MembershipCount,
+    MembershipDelta,
+)
 from domain.models.conversations import Conversation, ConversationTurn
 from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
 from domain.models.items import ContactItem, Item, ItemInteraction
@@ -35,6 +42,8 @@ __all__ = [
     "Contact",
     "ContactActivityCount",
     "ContactActivityDelta",
+    "MembershipActivityCount",
+    "MembershipActivityDelta",
     "MembershipCount",
     "MembershipDelta",
     "ContactChannelDaily",

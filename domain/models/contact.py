@@ -18,9 +18,10 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_ws_name", "workspace_id", "name_key", "id"),
         Index("ix_contact_ws_since", "workspace_id", "contact_since", "id"),
         Index("ix_contact_ws_activity", "workspace_id", "last_activity_at", "id"),
-        # The not-discarded contacts by last activity: the status counts' boundary days (domain/reads/contact_counts.py).
+        # The not-discarded contacts by last activity: the status counts' boundary days (domain/reads/contact_counts.py),
+        # with the id to join a boundary day to one tag's memberships.
         Index(
-            "ix_contact_ws_active_activity", "workspace_id", "last_activity_at",
+            "ix_contact_ws_active_activity", "workspace_id", "last_activity_at", "id",
             postgresql_where=text("discard_reason IS NULL"), sqlite_where=text("discard_reason IS NULL"),
         ),
         Index("ix_contact_ws_company", "workspace_id", "company_id"),

@@ -5,19 +5,27 @@ Each count is planned from the shape of its ContactMatch (domain.reads.contact_m
 - status only (or nothing): the activity histogram, contacts per (UTC day of last activity, discard
   reason). A status band starts at `now - N days`, which falls inside one day bucket: for each of the
   (three) band boundaries the contacts of that day on the newer side are counted exactly through
-  `ix_contact_ws_activity`. The other buckets lie wholly inside one band.
+  `ix_contact_ws_active_activity`. The other buckets lie wholly inside one band.
+- a status (or none, for contactStatusCounts) with exactly one tag, list or group: the same, from the
+  histogram of that target's members (membership_activity_count); a boundary day's exact count is
+  the contacts of that day (the same index range) joined to the membership's key, so the cost follows
+  the boundary days, not the tag. A total only counts the boundaries between a status it wants and
+  one it does not ("NEW or FREQUENT": only FREQUENT/DORMANT).
 - tags, lists, groups, flows only: one tag/list/group is its maintained count; otherwise the
   membership indexes are intersected (contact_id of each facet), never touching the contact table.
-- anything else (company, department, search, a status with a membership): the matching contact
-  rows are counted, through whichever index the planner prefers (trigram GIN for a search on
-  PostgreSQL, a membership index for a tag...).
+- anything else (company, department, search, several membership facets with a status, a flow with
+  a status): the matching contact rows are counted, through whichever index the planner prefers
+  (trigram GIN for a search on PostgreSQL, a membership index for a tag...).
 
-Every batch of counts is one SQL statement (a UNION ALL of its parts), whatever it holds.
+Every batch of counts is one SQL statement (a UNION ALL of its parts), whatever it holds. Its rows
+are (source, part, day, reason, n): a count of its own (source = the caller's key >= 0, part 0), or a
+histogram's bucket (part 1) or boundary day (part 2 + i), of the workspace (source -1) or of a
+target (source -2, -3, ...).
 """
 
 import asyncio
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -30,7 +38,7 @@ from domain.models import Contact, ContactListMember, ContactTag, FlowEnrolment,
 from domain.models.contact_counts import NO_ACTIVITY_DAY, NOT_DISCARDED
 from domain.reads.contact_match import ContactMatch
 from domain.repositories import contacts as contacts_repo
-from domain.repositories.counters import MAINTAINED_KINDS, activity_histogram, member_totals
+from domain.repositories.counters import MAINTAINED_KINDS, activity_histogram, member_totals, membership_histogram
 
 MEMBERSHIP_TABLES: dict[str, tuple[Any, str]] = {
     "tag": (ContactTag, "tag_id"),
@@ -41,8 +49,11 @@ MEMBERSHIP_TABLES: dict[str, tuple[Any, str]] = {
 STATUS_KEYS = ("total", *(s.value.lower() for s in EngagementStatus), "suspended")
 DAY = timedelta(days=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-# Row keys of a batch below 0 are the histogram's: -1 its buckets, -2, -3, ... its boundary days.
-_HISTOGRAM = -1
+# Sources of a batch's rows below 0 are histograms: -1 the workspace's, -2 - slot a target's.
+_WORKSPACE = -1
+# Parts of a histogram's rows: its buckets, then its boundary days (2 + index of the boundary).
+_COUNT, _BUCKETS, _FIRST_BOUNDARY = 0, 1, 2
+ALL_BOUNDARIES = frozenset(range(len(BANDS) - 1))
 
 
 def _day(moment: datetime) -> int:
@@ -58,6 +69,16 @@ class _Boundary:
     at: datetime
     day: int
 
+    @property
+    def start(self) -> datetime:
+        """Midnight (UTC) starting the boundary day."""
+        return EPOCH + self.day * DAY
+
+    @property
+    def older_side_smaller(self) -> bool:
+        """Less of the day lies before `at` than after it."""
+        return self.at - self.start < DAY / 2
+
 
 def _boundaries(now: datetime) -> list[_Boundary]:
     found = []
@@ -68,13 +89,28 @@ def _boundaries(now: datetime) -> list[_Boundary]:
     return found
 
 
-def _key(value: int) -> Any:
+def _deciding(boundaries: list[_Boundary], statuses: frozenset[EngagementStatus]) -> frozenset[int]:
+    """The boundaries a total of `statuses` needs counted: those with one side in and the other out."""
+    return frozenset(i for i, b in enumerate(boundaries) if (b.newer in statuses) != (b.older in statuses))
+
+
+def _int(value: int) -> Any:
     # Our own small integers, inlined (not bound) so that every part of the UNION ALL has typed columns.
-    return literal_column(str(int(value)), Integer).label("k")
+    return literal_column(str(int(value)), Integer)
 
 
-def _row(key: int, n: Any) -> Any:
-    return select(_key(key), cast(null(), Integer).label("day"), cast(null(), String).label("reason"), n.label("n"))
+def _row(source: int, part: int, n: Any) -> Any:
+    return select(_int(source).label("k"), _int(part).label("part"), cast(null(), Integer).label("day"),
+                  cast(null(), String).label("reason"), n.label("n"))
+
+
+@dataclass
+class _Histogram:
+    """One histogram a batch reads: the workspace's, or one target's (kind, id), and its boundary days."""
+
+    source: int
+    target: tuple[str, int] | None
+    boundaries: set[int] = field(default_factory=set)
 
 
 class CountBatch:
@@ -84,13 +120,60 @@ class CountBatch:
         self._ws = workspace_id
         self._now = now
         self._parts: list[Any] = []
-        self._boundaries: list[_Boundary] | None = None
+        self._bounds = _boundaries(now)
+        self._histograms: dict[tuple[str, int] | None, _Histogram] = {}
+
+    def _histogram(self, target: tuple[str, int] | None, boundaries: frozenset[int]) -> None:
+        found = self._histograms.get(target)
+        if found is None:
+            source = _WORKSPACE if target is None else -2 - sum(1 for t in self._histograms if t is not None)
+            found = self._histograms[target] = _Histogram(source, target)
+        found.boundaries |= boundaries
 
     def add_histogram(self) -> None:
-        """Read the activity histogram (and the boundary days) in this batch."""
-        if self._boundaries is not None:
-            return
-        self._boundaries = boundaries = _boundaries(self._now)
+        """Read the activity histogram of the workspace (and its boundary days) in this batch."""
+        self._histogram(None, ALL_BOUNDARIES)
+
+    def add_target_histogram(self, kind: str, target_id: int, boundaries: frozenset[int] = ALL_BOUNDARIES) -> None:
+        """Read the activity histogram of one tag's, list's or group's members (and those boundary days)."""
+        assert kind in MAINTAINED_KINDS
+        self._histogram((kind, target_id), boundaries)
+
+    def add(self, key: int, match: ContactMatch) -> None:
+        """Count `match` under `key` (>= 0); a match a histogram answers only marks that histogram as needed."""
+        assert key >= 0 and match.workspace_id == self._ws
+        target = match.single_target
+        if match.status_only:
+            self.add_histogram()
+        elif target is not None and match.statuses is not None:
+            self.add_target_histogram(*target, _deciding(self._bounds, match.statuses))
+        elif match.memberships_only:
+            self._parts.append(self._membership_count(key, match))
+        else:
+            self._parts.append(
+                _row(key, _COUNT, func.count()).select_from(Contact).where(
+                    Contact.workspace_id == self._ws, *match.conditions
+                )
+            )
+
+    def _membership_count(self, key: int, match: ContactMatch) -> Any:
+        if len(match.memberships) == 1:
+            ((kind, ids),) = match.memberships
+            if kind in MAINTAINED_KINDS and len(ids) == 1:
+                totals = member_totals(self._ws, kind, ids).subquery()
+                return _row(key, _COUNT, func.coalesce(func.sum(totals.c.contacts), 0)).select_from(totals)
+            table, column = MEMBERSHIP_TABLES[kind]
+            return _row(key, _COUNT, func.count(distinct(table.contact_id))).where(
+                table.workspace_id == self._ws, getattr(table, column).in_(ids)
+            )
+        members = []
+        for kind, ids in match.memberships:
+            table, column = MEMBERSHIP_TABLES[kind]
+            members.append(select(table.contact_id).where(table.workspace_id == self._ws, getattr(table, column).in_(ids)))
+        return _row(key, _COUNT, func.count()).select_from(intersect(*members).subquery())
+
+    def _histogram_parts(self, histogram: _Histogram) -> list[Any]:
+        boundaries = self._bounds
 
         def collapsed(day: Any) -> Any:
             # Days wholly inside one band become one representative day of it: a few rows leave the
@@ -100,77 +183,80 @@ class CountBatch:
                 whens += [(day > b.day, b.day + 1), (day == b.day, b.day)]
             return case(*whens, else_=boundaries[-1].day - 1)
 
-        buckets = activity_histogram(self._ws, collapsed).subquery()
-        self._parts.append(
-            select(_key(_HISTOGRAM), buckets.c.day, buckets.c.discard_reason.label("reason"), buckets.c.contacts)
-        )
-        for i, b in enumerate(self._boundaries):
-            day_end = EPOCH + (b.day + 1) * DAY
-            self._parts.append(
-                _row(-2 - i, func.count()).select_from(Contact).where(
-                    Contact.workspace_id == self._ws,
-                    Contact.discard_reason.is_(None),
-                    Contact.last_activity_at > b.at,
-                    Contact.last_activity_at < day_end,
-                )
-            )
-
-    def add(self, key: int, match: ContactMatch) -> None:
-        """Count `match` under `key` (>= 0); a status-only match only marks the histogram as needed."""
-        assert key >= 0 and match.workspace_id == self._ws
-        if match.status_only:
-            self.add_histogram()
-        elif match.memberships_only:
-            self._parts.append(self._membership_count(key, match))
+        if histogram.target is None:
+            buckets = activity_histogram(self._ws, collapsed).subquery()
         else:
-            self._parts.append(
-                _row(key, func.count()).select_from(Contact).where(Contact.workspace_id == self._ws, *match.conditions)
+            buckets = membership_histogram(self._ws, *histogram.target, collapsed).subquery()
+        parts = [select(_int(histogram.source), _int(_BUCKETS), buckets.c.day, buckets.c.discard_reason,
+                        buckets.c.contacts)]
+        for i in sorted(histogram.boundaries):
+            b = boundaries[i]
+            range_ = (Contact.last_activity_at > b.at, Contact.last_activity_at < b.start + DAY)
+            if histogram.target is not None and b.older_side_smaller:
+                # A target's boundary day is counted on its smaller side (which is read contact by
+                # contact); the newer side is then the day's not-discarded bucket minus the older one.
+                range_ = (Contact.last_activity_at >= b.start, Contact.last_activity_at <= b.at)
+            # The not-discarded contacts of that part of the day: a range of ix_contact_ws_active_activity.
+            edge = _row(histogram.source, _FIRST_BOUNDARY + i, func.count()).select_from(Contact).where(
+                Contact.workspace_id == self._ws, Contact.discard_reason.is_(None), *range_
             )
-
-    def _membership_count(self, key: int, match: ContactMatch) -> Any:
-        if len(match.memberships) == 1:
-            ((kind, ids),) = match.memberships
-            if kind in MAINTAINED_KINDS and len(ids) == 1:
-                totals = member_totals(self._ws, kind, ids).subquery()
-                return _row(key, func.coalesce(func.sum(totals.c.contacts), 0)).select_from(totals)
-            table, column = MEMBERSHIP_TABLES[kind]
-            return _row(key, func.count(distinct(table.contact_id))).where(
-                table.workspace_id == self._ws, getattr(table, column).in_(ids)
-            )
-        members = []
-        for kind, ids in match.memberships:
-            table, column = MEMBERSHIP_TABLES[kind]
-            members.append(select(table.contact_id).where(table.workspace_id == self._ws, getattr(table, column).in_(ids)))
-        return _row(key, func.count()).select_from(intersect(*members).subquery())
+            if histogram.target is not None:
+                # ... each looked up in the membership key (contact_id, target). A scalar subquery is
+                # never turned into a join, so no plan reads the whole tag's index instead.
+                table, column = MEMBERSHIP_TABLES[histogram.target[0]]
+                member = select(literal_column("1")).where(
+                    table.contact_id == Contact.id, getattr(table, column) == histogram.target[1]
+                ).limit(1).scalar_subquery()
+                edge = edge.where(member.is_not(None))
+            parts.append(edge)
+        return parts
 
     async def run(self, session: RequestSession) -> "CountResult":
-        if not self._parts:
-            return CountResult({}, None)
-        rows = await session.all(union_all(*self._parts) if len(self._parts) > 1 else self._parts[0])
+        parts = list(self._parts)
+        for histogram in self._histograms.values():
+            parts += self._histogram_parts(histogram)
+        if not parts:
+            return CountResult({}, {})
+        rows = await session.all(union_all(*parts) if len(parts) > 1 else parts[0])
         counts: dict[int, int] = {}
-        buckets: list[tuple[int, str, int]] = []
-        edges: dict[int, int] = {}
-        for k, day, reason, n in rows:
-            if k == _HISTOGRAM:
-                buckets.append((int(day), reason, int(n or 0)))
-            elif k < _HISTOGRAM:
-                edges[-2 - k] = int(n or 0)
+        buckets: dict[int, list[tuple[int, str, int]]] = {h.source: [] for h in self._histograms.values()}
+        edges: dict[int, dict[int, int]] = {h.source: {} for h in self._histograms.values()}
+        for source, part, day, reason, n in rows:
+            if source >= 0:
+                counts[source] = int(n or 0)
+            elif part == _BUCKETS:
+                buckets[source].append((int(day), reason, int(n or 0)))
             else:
-                counts[k] = int(n or 0)
-        tally = _tally(buckets, edges, self._boundaries) if self._boundaries is not None else None
-        return CountResult(counts, tally)
+                edges[source][part - _FIRST_BOUNDARY] = int(n or 0)
+        statuses = {}
+        for target, h in self._histograms.items():
+            found = edges[h.source]
+            for i in found:
+                b = self._bounds[i]
+                if target is not None and b.older_side_smaller:  # the older side was counted
+                    day_total = sum(n for day, reason, n in buckets[h.source] if day == b.day and reason == NOT_DISCARDED)
+                    found[i] = day_total - found[i]
+            statuses[target] = _tally(buckets[h.source], found, self._bounds)
+        return CountResult(counts, statuses)
 
 
 @dataclass(frozen=True)
 class CountResult:
     counts: dict[int, int]
-    # Contacts per status key (STATUS_KEYS) of the whole workspace, when the histogram was read.
-    workspace_statuses: dict[str, int] | None
+    # Contacts per status key (STATUS_KEYS) of each histogram read: None the workspace's, (kind, id) a
+    # target's. A target's tally is exact for the boundaries it was read with (see _deciding).
+    statuses: dict[tuple[str, int] | None, dict[str, int]]
+
+    @property
+    def workspace_statuses(self) -> dict[str, int] | None:
+        return self.statuses.get(None)
 
     def of(self, key: int, match: ContactMatch) -> int:
         if match.status_only:
-            assert self.workspace_statuses is not None
-            return restrict(self.workspace_statuses, match.statuses)["total"]
+            return restrict(self.statuses[None], match.statuses)["total"]
+        target = match.single_target
+        if target is not None and match.statuses is not None:
+            return restrict(self.statuses[target], match.statuses)["total"]
         return self.counts.get(key, 0)
 
 
@@ -221,31 +307,52 @@ async def workspace_statuses(session: RequestSession, workspace_id: int, *, now:
     A ContactsPage asks for it twice (the status buttons, and totalCount of a status-only filter):
     the first caller runs the statement, the other awaits the same result.
     """
-    key = ("workspace statuses", workspace_id, now)
+    return await _shared_statuses(session, workspace_id, None, now)
+
+
+async def target_statuses(
+    session: RequestSession, workspace_id: int, target: tuple[str, int], *, now: datetime
+) -> dict[str, int]:
+    """Members of one tag, list or group (kind, id) per status key, read once per request (as workspace_statuses)."""
+    return await _shared_statuses(session, workspace_id, target, now)
+
+
+async def _shared_statuses(
+    session: RequestSession, workspace_id: int, target: tuple[str, int] | None, now: datetime
+) -> dict[str, int]:
+    key = ("statuses", workspace_id, target, now)
     if key not in session.shared:
 
         async def read() -> dict[str, int]:
             batch = CountBatch(workspace_id, now)
-            batch.add_histogram()
-            result = await batch.run(session)
-            assert result.workspace_statuses is not None
-            return result.workspace_statuses
+            if target is None:
+                batch.add_histogram()
+            else:
+                batch.add_target_histogram(*target)
+            return (await batch.run(session)).statuses[target]
 
         session.shared[key] = asyncio.ensure_future(read())
     return await asyncio.shield(session.shared[key])
 
 
 async def count(session: RequestSession, match: ContactMatch, *, now: datetime) -> int:
-    """How many contacts `match` matches, exactly."""
+    """How many contacts `match` matches, exactly.
+
+    A status-only match, or one tag/list/group with or without statuses, reads the same histogram as
+    the page's status counts (one statement for both).
+    """
     if match.status_only:
         return restrict(await workspace_statuses(session, match.workspace_id, now=now), match.statuses)["total"]
+    target = match.single_target
+    if target is not None:
+        return restrict(await target_statuses(session, match.workspace_id, target, now=now), match.statuses)["total"]
     return (await count_many(session, {0: match}, workspace_id=match.workspace_id, now=now))[0]
 
 
 async def count_many(
     session: RequestSession, matches: Mapping[int, ContactMatch], *, workspace_id: int, now: datetime
 ) -> dict[int, int]:
-    """How many contacts each match matches, in one statement."""
+    """How many contacts each match matches, in one statement (segment sizes: each one's deciding boundaries)."""
     batch = CountBatch(workspace_id, now)
     for key, match in matches.items():
         batch.add(key, match)
@@ -255,8 +362,11 @@ async def count_many(
 
 async def status_counts(session: RequestSession, match: ContactMatch, *, now: datetime) -> dict[str, int]:
     """Contacts of `match` per engagement status (plus total and suspended), in one statement."""
-    if not match.status_only:
-        return await contacts_repo.status_counts(
-            session, workspace_id=match.workspace_id, conditions=match.conditions, now=now
-        )
-    return restrict(await workspace_statuses(session, match.workspace_id, now=now), match.statuses)
+    if match.status_only:
+        return restrict(await workspace_statuses(session, match.workspace_id, now=now), match.statuses)
+    target = match.single_target
+    if target is not None:
+        return restrict(await target_statuses(session, match.workspace_id, target, now=now), match.statuses)
+    return await contacts_repo.status_counts(
+        session, workspace_id=match.workspace_id, conditions=match.conditions, now=now
+    )

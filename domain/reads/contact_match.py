@@ -2,8 +2,9 @@
 
 The page reads rows with `conditions`; the counts look at the shape of the query to pick the cheapest
 exact way to count it (domain.reads.contact_counts): a status-only query is answered from the activity
-histogram, a query of tags/lists/groups/flows only from the membership tables, anything that needs the
-contact rows (company, department, search, or a status together with a membership) by counting them.
+histogram, statuses within one tag, list or group from that target's histogram, a query of
+tags/lists/groups/flows only from the membership tables, anything that needs the contact rows
+(company, department, search, or a status together with several memberships or a flow) by counting them.
 """
 
 from collections.abc import Sequence
@@ -19,6 +20,8 @@ from domain.text import search_terms
 
 # Membership facets: (kind, attribute of ContactFilter).
 MEMBERSHIP_FACETS = (("tag", "tag_ids"), ("list", "list_ids"), ("group", "group_ids"), ("flow", "flow_ids"))
+# Kinds whose members have a maintained activity histogram (domain/models/contact_counts.py).
+HISTOGRAM_KINDS = frozenset({"tag", "list", "group"})
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,14 @@ class ContactMatch:
     def status_only(self) -> bool:
         """No facet but (maybe) statuses: the activity histogram answers."""
         return not self.memberships and not self.row_facets
+
+    @property
+    def single_target(self) -> tuple[str, int] | None:
+        """(kind, id) when the only facet (statuses aside) is one tag, list or group: its histogram answers."""
+        if self.row_facets or len(self.memberships) != 1:
+            return None
+        ((kind, ids),) = self.memberships
+        return (kind, ids[0]) if kind in HISTOGRAM_KINDS and len(set(ids)) == 1 else None
 
     @property
     def memberships_only(self) -> bool:

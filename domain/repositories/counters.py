@@ -2,7 +2,10 @@
 
 Triggers keep the tables exact on every write; readers add the deltas not folded in yet. A rebuild
 recomputes a workspace's rows from the contact and membership tables, for repair and after bulk
-loads that prefer to count once at the end.
+loads that prefer to count once at the end (bench/seed.py switches the triggers off while it COPYs).
+
+Reads: `activity_histogram` (a workspace's contacts per day bucket), `member_totals` (members per
+tag/list/group) and `membership_histogram` (one tag's, list's or group's members per day bucket).
 """
 
 from collections.abc import Sequence
@@ -12,7 +15,14 @@ from sqlalchemy import Select, func, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.db import RequestSession
-from domain.models import ContactActivityCount, ContactActivityDelta, MembershipCount, MembershipDelta
+from domain.models import (
+    ContactActivityCount,
+    ContactActivityDelta,
+    MembershipActivityCount,
+    MembershipActivityDelta,
+    MembershipCount,
+    MembershipDelta,
+)
 from domain.models.contact_counts import NO_ACTIVITY_DAY
 
 # Membership table -> (kind in membership_count, the column naming the tag/list/group).
@@ -22,11 +32,15 @@ MAINTAINED = {
     "contact_group_member": ("group", "group_id"),
 }
 MAINTAINED_KINDS = frozenset(kind for kind, _ in MAINTAINED.values())
+COUNTER_TABLES = (
+    "contact_activity_delta", "contact_activity_count", "membership_delta", "membership_count",
+    "membership_activity_delta", "membership_activity_count",
+)
 
-# The UTC day of a last_activity_at, as the triggers compute it (the migration holds their copy).
+# The UTC day of a last_activity_at column, as the triggers compute it (the migrations hold their copy).
 _DAY_SQL = {
-    "postgresql": f"coalesce(floor(extract(epoch FROM last_activity_at) / 86400)::integer, {NO_ACTIVITY_DAY})",
-    "sqlite": f"coalesce(CAST(julianday(date(last_activity_at)) - 2440587.5 AS INTEGER), {NO_ACTIVITY_DAY})",
+    "postgresql": f"coalesce(floor(extract(epoch FROM {{column}}) / 86400)::integer, {NO_ACTIVITY_DAY})",
+    "sqlite": f"coalesce(CAST(julianday(date({{column}})) - 2440587.5 AS INTEGER), {NO_ACTIVITY_DAY})",
 }
 
 
@@ -37,10 +51,27 @@ def activity_histogram(workspace_id: int, day: Any = None) -> Select:
     reader can collapse the buckets it needs not tell apart before they leave the database.
     """
     total, delta = ContactActivityCount, ContactActivityDelta
-    both = union_all(
+    return _histogram(
         select(total.day, total.discard_reason, total.contacts).where(total.workspace_id == workspace_id),
         select(delta.day, delta.discard_reason, delta.contacts).where(delta.workspace_id == workspace_id),
-    ).subquery()
+        day,
+    )
+
+
+def membership_histogram(workspace_id: int, kind: str, target_id: int, day: Any = None) -> Select:
+    """(day, discard_reason, contacts) of the members of one tag, list or group, as activity_histogram."""
+    total, delta = MembershipActivityCount, MembershipActivityDelta
+
+    def of(table: Any) -> Select:
+        return select(table.day, table.discard_reason, table.contacts).where(
+            table.workspace_id == workspace_id, table.kind == kind, table.target_id == target_id
+        )
+
+    return _histogram(of(total), of(delta), day)
+
+
+def _histogram(totals: Select, deltas: Select, day: Any) -> Select:
+    both = union_all(totals, deltas).subquery()
     grouped = select((both.c.day if day is None else day(both.c.day)).label("day"), both.c.discard_reason,
                      both.c.contacts).subquery()
     return select(grouped.c.day, grouped.c.discard_reason, func.sum(grouped.c.contacts).label("contacts")).group_by(
@@ -88,23 +119,34 @@ async def rebuild_counters(connection: AsyncConnection | AsyncSession, workspace
         await connection.execute(
             text("LOCK TABLE contact, contact_tag, contact_list_member, contact_group_member IN SHARE MODE")
         )
-    for table in ("contact_activity_delta", "contact_activity_count", "membership_delta", "membership_count"):
+    for table in COUNTER_TABLES:
         await connection.execute(text(f"DELETE FROM {table} WHERE workspace_id = :ws"), ws)
-    day = _DAY_SQL[dialect]
+    day = _DAY_SQL[dialect].format
     await connection.execute(
         text(
             "INSERT INTO contact_activity_count (workspace_id, day, discard_reason, contacts) "
-            f"SELECT workspace_id, {day}, coalesce(discard_reason, ''), count(*) FROM contact "
-            f"WHERE workspace_id = :ws GROUP BY workspace_id, {day}, coalesce(discard_reason, '')"
+            f"SELECT workspace_id, {day(column='last_activity_at')}, coalesce(discard_reason, ''), count(*) FROM contact "
+            f"WHERE workspace_id = :ws GROUP BY workspace_id, {day(column='last_activity_at')}, coalesce(discard_reason, '')"
         ),
         ws,
     )
+    contact_day = day(column="c.last_activity_at")
     for table, (kind, column) in MAINTAINED.items():
         await connection.execute(
             text(
                 "INSERT INTO membership_count (workspace_id, kind, target_id, contacts) "
                 f"SELECT workspace_id, :kind, {column}, count(*) FROM {table} "
                 f"WHERE workspace_id = :ws GROUP BY workspace_id, {column}"
+            ),
+            {**ws, "kind": kind},
+        )
+        # Keyed by the contact's workspace and bucket, as the triggers count them.
+        await connection.execute(
+            text(
+                "INSERT INTO membership_activity_count (workspace_id, kind, target_id, day, discard_reason, contacts) "
+                f"SELECT c.workspace_id, :kind, m.{column}, {contact_day}, coalesce(c.discard_reason, ''), count(*) "
+                f"FROM {table} m JOIN contact c ON c.id = m.contact_id WHERE c.workspace_id = :ws "
+                f"GROUP BY c.workspace_id, m.{column}, {contact_day}, coalesce(c.discard_reason, '')"
             ),
             {**ws, "kind": kind},
         )

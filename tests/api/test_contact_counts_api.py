@@ -2,10 +2,11 @@
 
 Random sequences of the contract's own operations (contactCreate, a CSV import, message events that
 move last activity, suspend and reactivate, delete, bulk ADD_TAG and SUSPEND jobs, tags added and
-removed) run against one workspace while another gets writes too; then contactStatusCounts, the
-status-filtered, tag-filtered and unfiltered totalCount, and FilterOptions' tag counts are compared
-with a recount of every contact (its status computed in Python), at the server's clock and at later
-clocks that age contacts across band boundaries. Hypothesis drives it from a worker thread, as in
+removed) run against one workspace while another gets writes too; then contactStatusCounts (of the
+workspace and within a tag), the status-filtered, tag-filtered and unfiltered totalCount, and
+FilterOptions' tag counts and segment sizes (a segment of statuses within a tag, as "VIP activos")
+are compared with a recount of every contact (its status computed in Python), at the server's clock
+and at later clocks that age contacts across band boundaries. Hypothesis drives it from a worker thread, as in
 test_fuzz.py.
 """
 
@@ -28,7 +29,7 @@ from tests.api.fuzz_helpers import LoopBridge, fuzz_app
 from tests.api.test_import import finish, upload
 from tests.conftest import NOW
 from tests.contract.documents import document
-from tests.count_checks import truth
+from tests.count_checks import target_truth, truth
 from tests.graphql_client import data_of, gql
 
 DAY = timedelta(days=1)
@@ -132,8 +133,10 @@ async def shown(http: httpx.AsyncClient, ws: Any, tags: list[int]) -> dict[str, 
     page = await gql(http, CONTACTS, {"first": 1, "filter": {"tagIds": [to_global_id("Tag", tags[0])]}}, key=key,
                      operation_name="ContactsPage")
     result["tag0"] = data_of(page)["contacts"]["totalCount"]
+    result["tag0 buttons"] = data_of(page)["contactStatusCounts"]
     options = data_of(await gql(http, CONTACTS, key=key, operation_name="FilterOptions"))
     result["tags"] = {e["node"]["name"]: e["node"]["contactCount"] for e in options["tags"]["edges"]}
+    result["segments"] = {e["node"]["name"]: e["node"]["contactCount"] for e in options["segments"]["edges"]}
     return result
 
 
@@ -143,7 +146,11 @@ async def expected(engine: Any, ws: Any, tags: list[int], now: Any) -> dict[str,
     for status in ("NEW", "FREQUENT", "DORMANT", "EXPIRED", "INACTIVE", "DISCARDED"):
         result[status] = statuses[status.lower()]
     result["tag0"] = members.get(("tag", tags[0]), 0)
+    within = (await target_truth(engine, ws.id, now, [("tag", tags[0])]))[("tag", tags[0])]
+    result["tag0 buttons"] = within
     result["tags"] = {f"t{i}": members.get(("tag", t), 0) for i, t in enumerate(tags)}
+    result["segments"] = {"active t0": within["new"] + within["frequent"], "dormant or gone t0":
+                          within["dormant"] + within["expired"] + within["discarded"]}
     return result
 
 
@@ -158,6 +165,9 @@ async def _module(http, engine, workspaces) -> Module:
     """A workspace with two tags and a few contacts, created and imported through the API."""
     ws = await workspaces.create()
     tags = [await workspaces.named(ws, Tag, f"t{i}") for i in range(2)]
+    # Segments of statuses within one tag (as the demo's "VIP activos"), sized by FilterOptions.
+    await workspaces.segment(ws, "active t0", {"status": ["NEW", "FREQUENT"], "tagIds": [tags[0]]})
+    await workspaces.segment(ws, "dormant or gone t0", {"status": ["DORMANT", "EXPIRED", "DISCARDED"], "tagIds": [tags[0]]})
     m = Module(http, engine, ws, tags)
     # Every write path once before the random part, so that each example exercises all of them.
     tour = [("create", True, None), ("create", False, None), ("import", 2, None), ("event", 0, (20, 3)),

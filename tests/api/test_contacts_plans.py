@@ -3,8 +3,9 @@
 A ContactsPage request is sent through the API for every order (field and direction, first page and
 the page after it); the statements the server ran are captured with their parameters and explained
 by the database itself. PostgreSQL: no Sort node and no sequential scan of `contact` in the page's
-plan, and the counts' plans touch `contact` only through an index. SQLite: no temporary b-tree for
-ORDER BY and no full scan of `contact`. The workspace is big enough (and analysed) for a planner to
+plan, and the counts' plans touch `contact` only through an index (statuses within a tag: only the
+boundary days' range of the not-discarded activity index, and the tag's memberships by their key).
+SQLite: no temporary b-tree for ORDER BY and no full scan of `contact`. The workspace is big enough (and analysed) for a planner to
 prefer a sort when the order does not match an index.
 """
 
@@ -18,9 +19,10 @@ from typing import Any
 import pytest
 from sqlalchemy import event, text
 
+from api.ids import to_global_id
 from domain.db import session_factory
 from domain.enums import ContactOrigin, DiscardReason
-from domain.models import Contact
+from domain.models import Contact, Tag
 from domain.repositories.fast_insert import insert_many
 from tests.conftest import NOW
 from tests.contract.documents import document
@@ -153,3 +155,55 @@ async def test_a_contacts_page_request_runs_few_statements(client, engine, big):
     # then: the page, one count statement for totalCount and the status counts, and one read-planner
     # statement for every node's tags and happiness
     assert len(sent) == 3, [s for s, _ in sent]
+
+
+SEGMENT_SIZES = "{ segments(first: 10) { edges { node { name contactCount } } } }"
+
+
+@pytest.fixture
+async def tagged(workspaces, engine, big):
+    """`big` with half of its contacts in one tag, and a segment of statuses within that tag."""
+    tag = await workspaces.named(big, Tag, "vip")
+    await workspaces.segment(big, "VIP activos", {"status": ["NEW", "FREQUENT"], "tagIds": [tag]})
+    async with engine.begin() as connection:
+        await connection.execute(text(
+            "INSERT INTO contact_tag (contact_id, tag_id, workspace_id, created_at) "
+            "SELECT id, :tag, workspace_id, created_at FROM contact WHERE workspace_id = :ws AND id % 2 = 0"),
+            {"tag": tag, "ws": big.id})
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
+    return big, tag
+
+
+def _membership_scans(plan: Any) -> list[str]:
+    """How each plan node reads a membership table (PostgreSQL node types; SQLite plan lines)."""
+    if isinstance(plan, list):
+        return [line for line in plan if re.match(r"(SCAN|SEARCH) contact_tag( |$)", line)]
+    return [f"{n['Node Type']} {n.get('Index Name', '')}" for n in _nodes(plan) if n.get("Relation Name") == "contact_tag"]
+
+
+async def test_statuses_within_a_tag_read_its_histogram_and_the_boundary_days_of_its_members(client, engine, tagged):
+    ws, tag = tagged
+    variables = {"first": 25, "filter": {"tagIds": [to_global_id("Tag", tag)], "status": ["NEW", "FREQUENT"]}}
+    await gql(client, PAGE, variables, key=ws.agent_key, operation_name="ContactsPage")  # warm-up
+
+    # when a ContactsPage filters on statuses within the tag, and FilterOptions sizes a segment of them
+    with captured(engine) as sent:
+        page = data_of(await gql(client, PAGE, variables, key=ws.agent_key, operation_name="ContactsPage"))
+        sizes = data_of(await gql(client, SEGMENT_SIZES, key=ws.agent_key))
+    assert page["contactStatusCounts"]["total"] > page["contacts"]["totalCount"] > 0
+    assert sizes["segments"]["edges"][0]["node"]["contactCount"] == page["contacts"]["totalCount"]
+    assert page["contacts"]["totalCount"] == page["contactStatusCounts"]["new"] + page["contactStatusCounts"]["frequent"]
+
+    # then the status counts and totalCount are one statement, and it and the segment's size read the
+    # tag's maintained histogram, contacts only through the not-discarded activity index (boundary days)
+    # and the tag's memberships only by their key, never scanning either table
+    counts = [(s, p) for s, p in sent if "membership_activity_count" in s]
+    assert len(counts) == 2, [s for s, _ in sent]
+    for statement, parameters in counts:
+        plan = await _plan(engine, statement, parameters)
+        contacts, memberships = _contact_scans(plan), _membership_scans(plan)
+        assert contacts and all("ix_contact_ws_active_activity" in s for s in contacts), contacts
+        assert memberships and all(("Index" in s and "Seq" not in s) or s.startswith("SEARCH") for s in memberships), \
+            memberships

@@ -200,5 +200,12 @@ async def test_the_modules_maintained_counts_equal_a_recount_of_the_seed(seed: S
             # then every status button and every tag/list/group count is what the rows say
             assert statuses == expected_statuses
             assert members == expected_members
+
+            # and so are the statuses within each tag, list and group, and segment-like totals of them
+            targets = sorted(expected_members)
+            within = await count_checks.target_truth(engine, workspace_id, now, targets)
+            shown, totals = await count_checks.target_maintained(engine, workspace_id, now, targets)
+            assert shown == within
+            assert totals == count_checks.expected_totals(within)
     finally:
         await engine.dispose()

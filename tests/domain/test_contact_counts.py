@@ -2,10 +2,14 @@
 
 Writes here are raw statements of every shape the application and a bulk loader send (multi-row
 inserts, the import's fast insert, updates and deletes of many rows in one statement, cascades of a
-deleted contact or tag, INSERT ... ON CONFLICT DO NOTHING), in two workspaces at once. After each
-sequence the counts are compared with every contact's status computed in Python, at clocks placed
-on, just before and just after each band boundary; and rebuild_counters gives what the triggers kept.
-Hypothesis runs in a worker thread and hands its database work to the test's loop (see test_fuzz.py).
+deleted contact or tag, INSERT ... ON CONFLICT DO NOTHING, memberships moved to another tag or
+contact), in two workspaces at once. After each sequence the counts are compared with every
+contact's status computed in Python, at clocks placed on, just before and just after each band
+boundary: the workspace's status counts, each tag's/list's/group's member count, and the status
+counts and segment-like totals within each tag, list and group (the membership activity histogram,
+at clocks whose boundaries fall in either half of their day); and rebuild_counters gives what the
+triggers kept. Hypothesis runs in a worker thread and hands its database work to the test's loop
+(see test_fuzz.py).
 """
 
 import asyncio
@@ -24,7 +28,16 @@ from domain.repositories.fast_insert import insert_many
 from domain.repositories.upsert import insert_ignore
 from tests.api.fuzz_helpers import LoopBridge
 from tests.conftest import NOW
-from tests.count_checks import counter_state, maintained, rebuilt_state, status_count_by_filter, truth
+from tests.count_checks import (
+    counter_state,
+    expected_totals,
+    maintained,
+    rebuilt_state,
+    status_count_by_filter,
+    target_maintained,
+    target_truth,
+    truth,
+)
 
 DAY = timedelta(days=1)
 MICRO = timedelta(microseconds=1)
@@ -38,6 +51,10 @@ OFFSETS += [400 * DAY, timedelta(hours=12, minutes=30)]
 # Clocks the counts are checked at: the data's own now, then later (contacts age across boundaries).
 CLOCKS = [NOW, NOW + MICRO, NOW + 11 * timedelta(hours=1) + 30 * timedelta(minutes=1), NOW + DAY - MICRO, NOW + DAY,
           NOW + 30 * DAY + timedelta(hours=5), NOW - 2 * DAY]
+# Where the statuses within each target are checked too (one per workspace of an example). At NOW - 5 h
+# the boundaries fall at 07:00 of their day, early (the older side is counted: contacts at 07:00 lie on
+# it, those at 12:00 on the newer side); at NOW at 12:00 (the newer side is counted).
+TARGET_CLOCKS = [NOW - 5 * timedelta(hours=1), NOW]
 
 activity = st.sampled_from(OFFSETS)
 reason = st.sampled_from([None, None, None, DiscardReason.SUSPENDED, DiscardReason.HARD_BOUNCE])
@@ -53,8 +70,17 @@ operation = st.one_of(
     st.tuples(st.just("untag"), picks, st.integers(0, 2)),
     st.tuples(st.just("move_tag"), picks, st.integers(0, 2)),
     st.tuples(st.just("list_group"), picks, st.booleans()),
+    st.tuples(st.just("unlist_group"), picks, st.booleans()),
+    st.tuples(st.just("reassign"), picks, st.integers(0, 30)),
     st.tuples(st.just("delete_tag"), st.just([0]), st.integers(0, 2)),
 )
+
+# Every example starts from contacts of several bands in tags, the list and the group.
+START = [("insert", [(DAY, None), (16 * DAY - MICRO, None), (16 * DAY + 5 * timedelta(hours=1), None), (46 * DAY, None),
+                     (None, None), (121 * DAY + 5 * timedelta(hours=1), None), (3 * DAY, DiscardReason.HARD_BOUNCE),
+                     (16 * DAY - 3 * timedelta(hours=1), None)], False),
+         ("tag", [0, 1, 2, 3, 4, 5, 6, 7], 0), ("tag", [1, 3, 5, 7], 1), ("list_group", [0, 2, 4, 5], True),
+         ("list_group", [1, 2, 3, 6], False)]
 
 
 class Writer:
@@ -143,6 +169,15 @@ class Writer:
                 target = self.targets[ws]["list" if b else "group"]
                 rows = [{"workspace_id": ws, "contact_id": i, column: target, "created_at": NOW} for i in ids]
                 await s.execute(insert_ignore(s, table.__table__, ["contact_id", column]).values(rows))
+            elif kind == "unlist_group":
+                table, column = (ContactListMember, "list_id") if b else (GroupMember, "group_id")
+                await s.execute(delete(table).where(table.contact_id.in_(ids)))
+            elif kind == "reassign":
+                # A membership handed to another contact (same tag), unless that one has it already.
+                other = self.contacts[ws][b % len(self.contacts[ws])]
+                await s.execute(text(
+                    "UPDATE contact_tag SET contact_id = :other WHERE contact_id = :source AND tag_id NOT IN "
+                    "(SELECT tag_id FROM contact_tag WHERE contact_id = :other)"), {"other": other, "source": ids[0]})
             elif kind == "delete_tag":
                 tag = self.tags[ws][b]
                 await s.execute(delete(Tag).where(Tag.id == tag))
@@ -155,7 +190,7 @@ class Writer:
         return [("tag", t) for t in self.tags[ws]] + [(k, v) for k, v in self.targets[ws].items()]
 
 
-async def check(writer: Writer, ws: int) -> None:
+async def check(writer: Writer, ws: int, target_clocks: list = TARGET_CLOCKS) -> None:
     for now in CLOCKS:
         expected_statuses, expected_members = await truth(writer.engine, ws, now)
         statuses, members = await maintained(writer.engine, ws, now, writer.all_targets(ws))
@@ -163,6 +198,12 @@ async def check(writer: Writer, ws: int) -> None:
         assert members == {k: n for k, n in expected_members.items() if k in writer.all_targets(ws)}
         for status in (EngagementStatus.NEW, EngagementStatus.FREQUENT, EngagementStatus.EXPIRED):
             assert await status_count_by_filter(writer.engine, ws, now, status) == expected_statuses[status.value.lower()]
+    targets = writer.all_targets(ws)
+    for now in target_clocks:
+        expected = await target_truth(writer.engine, ws, now, targets)
+        statuses, totals = await target_maintained(writer.engine, ws, now, targets)
+        assert statuses == expected, now
+        assert totals == expected_totals(expected), now
     kept = await counter_state(writer.engine, ws)
     assert await rebuilt_state(writer.engine, ws) == kept
 
@@ -176,10 +217,13 @@ async def test_counts_equal_a_full_recount_after_random_writes_in_two_workspaces
     @given(ops=st.lists(st.tuples(st.booleans(), operation), min_size=1, max_size=14))
     def run(ops: list[tuple[bool, tuple[str, Any, Any]]]) -> None:
         first, second = bridge.call(writer.workspace()), bridge.call(writer.workspace())
+        for ws in (first, second):  # members in every kind of target, so the random writes move them
+            for op in START:
+                bridge.call(writer.apply(ws, op))
         for in_first, op in ops:
             bridge.call(writer.apply(first if in_first else second, op))
-        bridge.call(check(writer, first))
-        bridge.call(check(writer, second))
+        bridge.call(check(writer, first, TARGET_CLOCKS[:1]))
+        bridge.call(check(writer, second, TARGET_CLOCKS[1:]))
 
     await LoopBridge.run_in_thread(run)
 
@@ -218,3 +262,32 @@ async def test_rebuild_repairs_counts_that_were_tampered_with(engine):
     await check(writer, ws)
 
 
+
+
+async def test_deleted_contacts_take_their_memberships_out_of_the_statuses_within_each_tag(engine):
+    # given contacts of every band, discarded or not, in tags, a list and a group
+    writer = Writer(engine)
+    ws = await writer.workspace()
+    hours = timedelta(hours=1)
+    offsets = [DAY, 16 * DAY - MICRO, 16 * DAY + 5 * hours, 46 * DAY - MICRO, 46 * DAY + 5 * hours, 130 * DAY, None,
+               121 * DAY + 5 * hours, 16 * DAY - 3 * hours]
+    await writer.apply(ws, ("insert", [(o, None) for o in offsets] + [(DAY, DiscardReason.SUSPENDED)], False))
+    everyone = list(range(len(offsets) + 1))
+    for tag in range(3):
+        await writer.apply(ws, ("tag", everyone, tag))
+    await writer.apply(ws, ("list_group", everyone, True))
+    await writer.apply(ws, ("list_group", everyone, False))
+    before = await target_truth(engine, ws, NOW, writer.all_targets(ws))
+    assert before[("tag", writer.tags[ws][0])]["total"] == len(everyone)
+
+    # when contacts are deleted one at a time and several in one statement (their memberships cascade)
+    await writer.apply(ws, ("delete", [0], None))
+    await writer.apply(ws, ("delete", [2, 3, 5, 6], None))
+
+    # then the statuses within every tag, list and group are those of the members left
+    for now in TARGET_CLOCKS:
+        expected = await target_truth(engine, ws, now, writer.all_targets(ws))
+        statuses, totals = await target_maintained(engine, ws, now, writer.all_targets(ws))
+        assert statuses == expected and totals == expected_totals(expected)
+    assert expected[("group", writer.targets[ws]["group"])]["total"] == len(everyone) - 5
+    assert await rebuilt_state(engine, ws) == await counter_state(engine, ws)
