@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from domain.db import create_engine  # noqa: E402
+from domain.db import create_engine, create_postgres_database, drop_postgres_database  # noqa: E402
 from domain.migrate import upgrade  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -73,8 +73,8 @@ async def _round(engine: Any, n: int, times: dict[str, list[float]], serial: int
                 await c.execute(text(sql), params)
             times[name].append(time.perf_counter() - started)
 
-    insert = (f"INSERT INTO contact (workspace_id, name, name_key, search_text, email, origin, contact_since, "
-              f"last_activity_at, created_at, updated_at) ")
+    insert = ("INSERT INTO contact (workspace_id, name, name_key, search_text, email, origin, contact_since, "
+              "last_activity_at, created_at, updated_at) ")
     if pg:
         await timed("insert N contacts, one statement", [(
             insert + f"SELECT {ws}, 'c ' || g, 'c ' || g, 'c ' || g, 'c' || g || '@{serial}.example', 'API', "
@@ -107,17 +107,13 @@ async def _ids(engine: Any) -> list[int]:
 async def _bench(engine_name: str, server: str, n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
     made: list[str] = []
     folder = tempfile.TemporaryDirectory(prefix="rapport-trigger-bench-")
-    admin = create_engine(server) if engine_name == "postgresql" else None
     engines: dict[str, Any] = {}
     try:
         for label in ("with triggers", "without"):
             if engine_name == "postgresql":
                 name = f"rapport_bench_trg_{uuid.uuid4().hex[:8]}"
-                async with admin.connect() as c:
-                    c = await c.execution_options(isolation_level="AUTOCOMMIT")
-                    await c.execute(text(f'CREATE DATABASE "{name}"'))
+                url = await create_postgres_database(server, name)
                 made.append(name)
-                url = make_url(server).set(database=name).render_as_string(hide_password=False)
             else:
                 url = f"sqlite+aiosqlite:///{folder.name}/{label.replace(' ', '_')}.db"
             engines[label] = await _prepare(url, label == "with triggers")
@@ -129,12 +125,8 @@ async def _bench(engine_name: str, server: str, n: int, rounds: int) -> dict[str
     finally:
         for engine in engines.values():
             await engine.dispose()
-        if admin is not None:
-            async with admin.connect() as c:
-                c = await c.execution_options(isolation_level="AUTOCOMMIT")
-                for name in made:
-                    await c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            await admin.dispose()
+        for name in made:
+            await drop_postgres_database(server, name)
         folder.cleanup()
 
 

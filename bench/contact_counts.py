@@ -34,7 +34,9 @@ from api.app import create_app  # noqa: E402
 from api.ids import to_global_id  # noqa: E402
 from bench.contact_counts_seed import seed_workspace  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
-from domain.db import RequestSession, create_engine, session_factory  # noqa: E402
+from domain.db import (  # noqa: E402
+    RequestSession, create_engine, create_postgres_database, drop_postgres_database, session_factory,
+)
 from domain.enums import Role  # noqa: E402
 from domain.migrate import upgrade  # noqa: E402
 from domain.models import Segment, Tag, User  # noqa: E402
@@ -51,24 +53,7 @@ STATUS_ONLY = "query($f: ContactFilter, $s: String) { contactStatusCounts(filter
 
 async def _scratch(server: str) -> tuple[str, str]:
     name = f"rapport_bench_counts_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(server)
-    try:
-        async with admin.connect() as c:
-            c = await c.execution_options(isolation_level="AUTOCOMMIT")
-            await c.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    return make_url(server).set(database=name).render_as_string(hide_password=False), name
-
-
-async def _drop(server: str, name: str) -> None:
-    admin = create_engine(server)
-    try:
-        async with admin.connect() as c:
-            c = await c.execution_options(isolation_level="AUTOCOMMIT")
-            await c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
+    return await create_postgres_database(server, name), name
 
 
 async def _setup(engine: Any, sizes: list[int]) -> dict[int, dict[str, Any]]:
@@ -162,7 +147,7 @@ async def run(server: str, sizes: list[int], rounds: int) -> None:
         _report(times, counted, sizes, rounds)
     finally:
         await engine.dispose()
-        await _drop(server, name)
+        await drop_postgres_database(server, name)
 
 
 def _report(times: dict[tuple[str, int], list[float]], counted: dict[tuple[str, int], int], sizes: list[int],

@@ -11,17 +11,15 @@ import argparse
 import asyncio
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
-from domain.db import create_engine, normalize_database_url
+from domain.db import create_engine, scratch_postgres_database
 from domain.demo import load_demo
 from domain.demo.store import TABLES_IN_FK_ORDER
 
@@ -38,17 +36,8 @@ async def sqlite_database() -> AsyncIterator[str]:
 @asynccontextmanager
 async def postgres_database(server_url: str) -> AsyncIterator[str]:
     """A scratch database on the server behind `server_url`, dropped afterwards."""
-    name = f"rapport_demo_bench_{uuid.uuid4().hex[:10]}"
-    server = create_engine(server_url)
-    admin = server.execution_options(isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(normalize_database_url(server_url)).set(database=name).render_as_string(hide_password=False)
-    finally:
-        async with admin.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await server.dispose()
+    async with scratch_postgres_database(server_url, "rapport_demo_bench") as url:
+        yield url
 
 
 async def row_counts(url: str) -> dict[str, int]:

@@ -22,15 +22,14 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from domain import models  # noqa: E402
 from domain.clock import SystemClock  # noqa: E402
-from domain.db import create_engine, normalize_database_url, session_factory  # noqa: E402
+from domain.db import create_engine, create_postgres_database, drop_postgres_database, session_factory  # noqa: E402
 from domain.demo.companies import company_names, slug  # noqa: E402
 from domain.demo.names import compose_name  # noqa: E402
 from domain.enums import CustomFieldType, Role  # noqa: E402
@@ -131,20 +130,11 @@ async def run(url: str, data: bytes, update_existing: bool) -> tuple[float, mode
 
 async def scratch_postgres(base: str) -> tuple[str, str]:
     name = f"rapport_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base)
-    async with admin.connect() as connection:
-        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    await admin.dispose()
-    return make_url(normalize_database_url(base)).set(database=name).render_as_string(hide_password=False), name
+    return await create_postgres_database(base, name), name
 
 
 async def drop_postgres(base: str, name: str) -> None:
-    admin = create_engine(base)
-    async with admin.connect() as connection:
-        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    await admin.dispose()
+    await drop_postgres_database(base, name)
 
 
 async def main() -> None:

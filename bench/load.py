@@ -49,7 +49,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from domain.db import create_engine, normalize_database_url  # noqa: E402
+from domain.db import create_engine, scratch_postgres_database  # noqa: E402
 from domain.settings import Settings  # noqa: E402
 from tests.contract.documents import document, example_variables  # noqa: E402
 
@@ -103,26 +103,9 @@ async def scratch_database(postgres: str | None, prefix: str) -> AsyncIterator[s
         finally:
             shutil.rmtree(directory, ignore_errors=True)
         return
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(postgres)
-    try:
-        async with admin.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    url = make_url(normalize_database_url(postgres)).set(database=name).render_as_string(hide_password=False)
-    try:
+    async with scratch_postgres_database(postgres, prefix) as url:
         yield url
-    finally:
-        admin = create_engine(postgres)
-        try:
-            async with admin.connect() as connection:
-                connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            print(f"scratch database {name} dropped")
-        finally:
-            await admin.dispose()
+    print(f"scratch database of {prefix} dropped")
 
 
 def prepare(env: dict[str, str], contacts: int) -> dict[str, str]:

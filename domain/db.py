@@ -3,13 +3,14 @@
 import asyncio
 import socket
 import sqlite3
+import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, event
+from sqlalchemy import BigInteger, DateTime, Integer, String, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import make_url
@@ -287,3 +288,38 @@ async def write_transaction(session: AsyncSession) -> AsyncIterator[AsyncSession
     except BaseException:
         await session.rollback()
         raise
+
+
+# -- scratch databases (tests and benchmarks) ---------------------------------------------------
+
+
+async def _on_server(server_url: str, statement: str) -> None:
+    admin = create_engine(server_url)
+    try:
+        async with admin.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text(statement))
+    finally:
+        await admin.dispose()
+
+
+async def create_postgres_database(server_url: str, name: str) -> str:
+    """Create the empty database `name` on the PostgreSQL server behind `server_url`; its URL."""
+    await _on_server(server_url, f'CREATE DATABASE "{name}"')
+    return make_url(normalize_database_url(server_url)).set(database=name).render_as_string(hide_password=False)
+
+
+async def drop_postgres_database(server_url: str, name: str) -> None:
+    """Drop the database `name` (if it exists) and every connection to it."""
+    await _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def scratch_postgres_database(server_url: str, prefix: str) -> AsyncIterator[str]:
+    """The URL of a new, empty database on that server, dropped when the block ends."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    url = await create_postgres_database(server_url, name)
+    try:
+        yield url
+    finally:
+        await drop_postgres_database(server_url, name)

@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import pytest_asyncio
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from api.app import create_app
@@ -23,7 +21,7 @@ from domain.settings import DEFAULT_SATISFACTION_MODEL
 from ml.registry import DEFAULT_MODELS_DIR
 from ml.serving import ModelServer
 from domain.clock import FixedClock
-from domain.db import create_engine, normalize_database_url
+from domain.db import create_engine, create_postgres_database, drop_postgres_database
 from domain.migrate import upgrade
 from tests.factories import WorkspaceFactory
 
@@ -35,26 +33,12 @@ async def _postgres_scratch_database() -> tuple[str, str] | None:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         return None
-    admin = create_engine(base)
     name = f"rapport_test_{uuid.uuid4().hex[:10]}"
-    try:
-        async with admin.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        await admin.dispose()
-    url = make_url(normalize_database_url(base)).set(database=name)
-    return url.render_as_string(hide_password=False), name
+    return await create_postgres_database(base, name), name
 
 
 async def _drop_postgres_database(name: str) -> None:
-    admin = create_engine(os.environ["TEST_DATABASE_URL"])
-    try:
-        async with admin.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
+    await drop_postgres_database(os.environ["TEST_DATABASE_URL"], name)
 
 
 @pytest_asyncio.fixture(scope="session", params=["sqlite", "postgresql"])
