@@ -334,7 +334,7 @@ class _Run:
             leaf = field.leaf
             if field.plain:
                 value = field.resolve(source, None)
-                if leaf is not None and value is not None and not is_awaitable(value):
+                if leaf is not None and value is not None and not is_awaitable(value) and not isinstance(value, Exception):
                     coerced = leaf.coerce_output_value(value)
                     if coerced is None or coerced is Undefined:
                         raise _Abandon

@@ -51,7 +51,7 @@ class RapportExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     resolve, leaf = plan
                     try:
                         value = resolve(source, None)
-                        if value is not None and not self.is_awaitable(value):
+                        if value is not None and not self.is_awaitable(value) and not isinstance(value, Exception):
                             coerced = leaf.coerce_output_value(value)
                             if coerced is not None and coerced is not Undefined:
                                 return coerced

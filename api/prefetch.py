@@ -90,8 +90,8 @@ def selected_wants(info: Info, path: Sequence[str] = ()) -> list[Want]:
         try:
             args = get_argument_values(contact.fields[node.name.value], node, variables)
             want = part(**args)
-        except (DomainError, GraphQLError):
-            continue  # an invalid argument: the field reports it when it resolves
+        except (DomainError, GraphQLError, TypeError):
+            continue  # an invalid (or unforeseen) argument: the field loads the part itself, and reports it
         if want not in wants:
             wants.append(want)
     return wants
