@@ -212,7 +212,7 @@ async def test_counts_equal_a_full_recount_after_random_writes_in_two_workspaces
     writer = Writer(engine)
     bridge = LoopBridge(asyncio.get_running_loop())
 
-    @settings(max_examples=25, deadline=None, derandomize=True, database=None,
+    @settings(max_examples=15, deadline=None, derandomize=True, database=None,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(ops=st.lists(st.tuples(st.booleans(), operation), min_size=1, max_size=14))
     def run(ops: list[tuple[bool, tuple[str, Any, Any]]]) -> None:
