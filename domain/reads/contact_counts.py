@@ -346,6 +346,11 @@ async def count(session: RequestSession, match: ContactMatch, *, now: datetime) 
     target = match.single_target
     if target is not None:
         return restrict(await target_statuses(session, match.workspace_id, target, now=now), match.statuses)["total"]
+    counted = session.shared.get(_row_statuses_key(match, now))
+    if counted is not None:
+        # The request's status buttons count these rows per status already: the total is their sum
+        # over the wanted statuses (each contact has one status), so the matches are read once.
+        return restrict(await asyncio.shield(counted), match.statuses)["total"]
     return (await count_many(session, {0: match}, workspace_id=match.workspace_id, now=now))[0]
 
 
@@ -367,6 +372,14 @@ async def status_counts(session: RequestSession, match: ContactMatch, *, now: da
     target = match.single_target
     if target is not None:
         return restrict(await target_statuses(session, match.workspace_id, target, now=now), match.statuses)
-    return await contacts_repo.status_counts(
-        session, workspace_id=match.workspace_id, conditions=match.conditions, now=now
-    )
+    key = _row_statuses_key(match, now)
+    if key not in session.shared:
+        session.shared[key] = asyncio.ensure_future(contacts_repo.status_counts(
+            session, workspace_id=match.workspace_id, conditions=match.conditions, now=now
+        ))
+    return dict(await asyncio.shield(session.shared[key]))
+
+
+def _row_statuses_key(match: ContactMatch, now: datetime) -> tuple[Any, ...]:
+    """Per-status counts of a row-facet match, shared within a request (see `count`)."""
+    return ("row statuses", match.workspace_id, match.facets, now)

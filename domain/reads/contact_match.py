@@ -37,6 +37,9 @@ class ContactMatch:
     memberships: tuple[tuple[str, tuple[int, ...]], ...]
     # A company, department or search facet: only the contact rows can tell.
     row_facets: bool
+    # The queries with the first one's statuses left out: equal for a ContactsPage's totalCount and its
+    # status buttons (which apply every filter but `status`), so one can be derived from the other.
+    facets: tuple[ContactQuery, ...] = ()
 
     @property
     def status_only(self) -> bool:
@@ -80,4 +83,8 @@ def match_queries(queries: Sequence[ContactQuery], *, workspace_id: int, now: da
         statuses=statuses,
         memberships=tuple(memberships),
         row_facets=row_facets,
+        facets=tuple(
+            ContactQuery(filter=q.filter.without_statuses(), search=q.search) if i == 0 else q
+            for i, q in enumerate(queries)
+        ),
     )

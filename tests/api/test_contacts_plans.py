@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -21,6 +21,7 @@ from sqlalchemy import event, text
 
 from api.ids import to_global_id
 from domain.db import session_factory
+from domain.engagement import engagement_status
 from domain.enums import ContactOrigin, DiscardReason
 from domain.models import Contact, Tag
 from domain.repositories.fast_insert import insert_many
@@ -207,3 +208,36 @@ async def test_statuses_within_a_tag_read_its_histogram_and_the_boundary_days_of
         assert contacts and all("ix_contact_ws_active_activity" in s for s in contacts), contacts
         assert memberships and all(("Index" in s and "Seq" not in s) or s.startswith("SEARCH") for s in memberships), \
             memberships
+
+
+async def test_a_search_reads_its_matches_once_for_the_status_buttons_and_total_count(client, engine, big):
+    # given a search with a status filter (every term matches somewhere: "person 12", "person 312", ...)
+    variables = {"first": 25, "search": "person 12", "filter": {"status": ["NEW", "FREQUENT", "DORMANT", "EXPIRED"]}}
+    await gql(client, PAGE, variables, key=big.agent_key, operation_name="ContactsPage")  # warm-up
+
+    with captured(engine) as sent:
+        data = data_of(await gql(client, PAGE, variables, key=big.agent_key, operation_name="ContactsPage"))
+
+    # then the buttons and totalCount are exact (a recount of the matching rows, status by status)
+    async with session_factory(engine)() as s:
+        rows = (await s.execute(text(
+            "SELECT last_activity_at, discard_reason FROM contact "
+            "WHERE workspace_id = :w AND search_text LIKE '%person%' AND search_text LIKE '%12%'"
+        ), {"w": big.id})).all()
+    statuses = [engagement_status(last_activity_at=_aware(a), discard_reason=r, now=NOW).value.lower() for a, r in rows]
+    buttons = data["contactStatusCounts"]
+    assert buttons["total"] == len(rows) > 25
+    for status in ("new", "frequent", "dormant", "expired", "inactive", "discarded"):
+        assert buttons[status] == statuses.count(status), status
+    assert data["contacts"]["totalCount"] == sum(buttons[s] for s in ("new", "frequent", "dormant", "expired"))
+
+    # and the matches were counted in one statement for both: the page's rows, one count, the planner's parts
+    searched = [s for s, _ in sent if "search_text" in s]
+    assert len(searched) == 2, searched
+    assert len(sent) == 3, [s for s, _ in sent]
+
+
+def _aware(moment: Any) -> Any:
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
