@@ -13,7 +13,6 @@ from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from api import compiled
-from api.execution import RapportExecutionContext
 from api.errors import ClassifiedErrors, CodedError, log_faults
 from api.limits import QueryLimits
 from api.mutations import Mutation
@@ -102,8 +101,6 @@ def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> 
             BulkJob, ImportJob, SatisfactionRescoreJob, ApiKey, AuditTrailEntry,
         ],
         extensions=extensions,
-        # Plain leaf fields take a short path (api/execution.py); the response is the same.
-        execution_context_class=RapportExecutionContext,
         config=StrawberryConfig(
             batching_config={"max_operations": max_batch_operations} if max_batch_operations > 0 else None
         ),

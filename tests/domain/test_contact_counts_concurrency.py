@@ -41,14 +41,18 @@ async def _insert_contacts(connection, ws: int, tag: int, n: int) -> None:
         {"ws": ws, "tag": tag, "now": NOW})
 
 
+async def _tag(engine, ws: int, name: str) -> int:
+    async with engine.begin() as c:
+        return (await c.execute(text(
+            "INSERT INTO tag (workspace_id, name, created_at) VALUES (:ws, :name, :now) RETURNING id"),
+            {"ws": ws, "name": name, "now": NOW})).scalar_one()
+
+
 async def test_two_open_transactions_write_the_same_buckets_without_waiting(engine, workspaces):
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite serialises writers by design: no concurrent writers to keep apart")
     ws = await workspaces.create()
-    async with engine.begin() as c:
-        tag = (await c.execute(text(
-            "INSERT INTO tag (workspace_id, name, created_at) VALUES (:ws, 'shared', :now) RETURNING id"),
-            {"ws": ws.id, "now": NOW})).scalar_one()
+    tag = await _tag(engine, ws.id, "shared")
 
     # given a first writer that wrote (and folded) but has not committed
     async with engine.connect() as first, engine.connect() as second:
@@ -97,10 +101,7 @@ async def test_a_membership_racing_its_contacts_bucket_change_lands_in_the_conta
     if engine.dialect.name != "postgresql":
         pytest.skip("SQLite serialises writers by design: no concurrent writers to keep apart")
     ws = await workspaces.create()
-    async with engine.begin() as c:
-        tag = (await c.execute(text(
-            "INSERT INTO tag (workspace_id, name, created_at) VALUES (:ws, 'raced', :now) RETURNING id"),
-            {"ws": ws.id, "now": NOW})).scalar_one()
+    tag = await _tag(engine, ws.id, "raced")
     contact = await _contact(engine, ws.id, age_days=1)
     tag_it = text("INSERT INTO contact_tag (contact_id, tag_id, workspace_id, created_at) VALUES (:c, :t, :ws, :now)")
     tagging = {"c": contact, "t": tag, "ws": ws.id, "now": NOW}
