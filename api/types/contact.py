@@ -222,7 +222,7 @@ class Contact(Node):
         return self._part(info, _plain("custom_fields"), lambda rows: [CustomFieldValue.from_row(r) for r in rows])
 
     @strawberry.field(description="Newest first.")
-    def notes(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Note]:
+    def notes(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Note] | None:
         with domain_errors_as_graphql():
             want = _notes(first, after)
         return self._part(info, want, lambda page: _connection(page, Note.from_row, after is not None))
@@ -241,14 +241,14 @@ class Contact(Node):
         return self._part(info, want, lambda conversations: maybe(Satisfaction.from_domain, aggregate(conversations)))
 
     @strawberry.field(description="Conversations with the contact, newest first.")
-    async def conversations(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Conversation]:
+    async def conversations(self, info: Info, first: int = 10, after: str | None = None) -> Connection[Conversation] | None:
         with domain_errors_as_graphql():
             validate_first(first)
             page = await info.context.loaders.conversations_page.load((self.row.id, first, _offset(after)))
         return _connection(page, Conversation.from_row, after is not None)
 
     @strawberry.field
-    def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics:
+    def message_metrics(self, info: Info, days: int = DEFAULT_WINDOW_DAYS) -> MessageMetrics | None:
         with domain_errors_as_graphql():
             want = _metrics(days)
         return self._part(info, want, lambda counters: MessageMetrics.from_domain(compute_metrics(counters, days)))
@@ -258,13 +258,13 @@ class Contact(Node):
         return self._part(info, _plain("tickets"), _ticket_counts)
 
     @strawberry.field(description="Items the contact interacted with, most recent first.")
-    def items(self, info: Info, first: int = 10, after: str | None = None) -> Connection[ContactItem]:
+    def items(self, info: Info, first: int = 10, after: str | None = None) -> Connection[ContactItem] | None:
         with domain_errors_as_graphql():
             want = _items(first, after)
         return self._part(info, want, lambda page: _connection(page, ContactItem.from_row, after is not None))
 
     @strawberry.field(description="Message events on every channel, newest first.")
-    def activity(self, info: Info, first: int = 20, after: str | None = None) -> ActivityConnection:
+    def activity(self, info: Info, first: int = 20, after: str | None = None) -> ActivityConnection | None:
         with domain_errors_as_graphql():
             want = _activity(first, after)
 
@@ -277,7 +277,7 @@ class Contact(Node):
         return self._part(info, want, connection)
 
     @strawberry.field(description="Every change to the contact (who, when, which fields, old and new values), newest first.")
-    async def history(self, info: Info, first: int = 20, after: str | None = None) -> ContactHistoryConnection:
+    async def history(self, info: Info, first: int = 20, after: str | None = None) -> ContactHistoryConnection | None:
         with domain_errors_as_graphql():
             validate_first(first)
             try:

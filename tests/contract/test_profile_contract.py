@@ -153,3 +153,28 @@ async def test_viewer_operation(client, showcase):
     viewer = data_of(result)["viewer"]
     assert viewer["user"]["role"] == "ADMIN"
     assert viewer["workspace"] == {"id": to_global_id("Workspace", showcase.ws.id), "name": "Andes Retail"}
+
+
+# An out-of-range argument of one profile field fails that field alone: the contact and its other
+# fields still answer (the field is nullable so its error does not null the whole contact). A `first`
+# out of range is refused before execution by the cost check, as a request error, so it is not here.
+@pytest.mark.parametrize("field", [
+    "messageMetrics(days: 0) { windowDays }",
+    "messageMetrics(days: 400) { windowDays }",
+    'notes(after: "not-a-cursor") { totalCount }',
+    'conversations(after: "bm9wZQ") { totalCount }',
+    'items(after: "not-a-cursor") { totalCount }',
+    'activity(after: "not-a-cursor") { pageInfo { hasNextPage } }',
+    'history(after: "not-a-cursor") { totalCount }',
+])
+async def test_bad_argument_fails_only_its_field(client, showcase, field):
+    name = field.split("(")[0]
+    query = f"query($id: ID!) {{ contact(id: $id) {{ name {field} tickets {{ open }} }} }}"
+    result = await gql(client, query, {"id": to_global_id("Contact", showcase.maria)}, key=showcase.ws.agent_key)
+    assert "data" in result, result
+    contact = result["data"]["contact"]
+    assert contact is not None and contact["name"]
+    assert contact[name] is None
+    assert isinstance(contact["tickets"]["open"], int)
+    assert [e["path"] for e in result["errors"]] == [["contact", name]]
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
