@@ -61,6 +61,22 @@ def _band_bounds(status: EngagementStatus) -> tuple[int | None, int | None]:
     raise ValueError(f"{status} is not an activity band")
 
 
+def activity_span(
+    statuses: frozenset[EngagementStatus], *, now: datetime
+) -> tuple[datetime | None, datetime | None] | None:
+    """(after, until): the last activities of contacts in any of `statuses`, all activity bands, lie in
+    `after < last_activity_at <= until` (None: unbounded on that side); None when a status is not a band
+    (INACTIVE, DISCARDED) or there is none. The range covers the bands' union, gaps included."""
+    if not statuses or any(s in (EngagementStatus.INACTIVE, EngagementStatus.DISCARDED) for s in statuses):
+        return None
+    bounds = [_band_bounds(s) for s in statuses]
+    firsts = [first for first, _ in bounds]
+    lasts = [last for _, last in bounds]
+    until = None if None in firsts else now - timedelta(days=min(f for f in firsts if f is not None))
+    after = None if None in lasts else now - timedelta(days=max(x for x in lasts if x is not None) + 1)
+    return after, until
+
+
 def status_condition(
     status: EngagementStatus, *, last_activity_at: ColumnElement, discard_reason: ColumnElement, now: datetime
 ) -> ColumnElement[bool]:

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, String, case, cast, distinct, func, intersect, literal_column, null, select, union_all
+from sqlalchemy import Integer, String, and_, case, cast, distinct, func, intersect, literal_column, null, select, true
+from sqlalchemy import union_all
 
 from domain.db import RequestSession
 from domain.engagement import BANDS
@@ -122,6 +123,7 @@ class CountBatch:
         self._parts: list[Any] = []
         self._bounds = _boundaries(now)
         self._histograms: dict[tuple[str, int] | None, _Histogram] = {}
+        self._searches: dict[frozenset[str], list[tuple[int, ContactMatch]]] = {}
 
     def _histogram(self, target: tuple[str, int] | None, boundaries: frozenset[int]) -> None:
         found = self._histograms.get(target)
@@ -149,12 +151,39 @@ class CountBatch:
             self.add_target_histogram(*target, _deciding(self._bounds, match.statuses))
         elif match.memberships_only:
             self._parts.append(self._membership_count(key, match))
+        elif match.search_terms:
+            self._searches.setdefault(match.search_terms, []).append((key, match))
         else:
             self._parts.append(
                 _row(key, _COUNT, func.count()).select_from(Contact).where(
                     Contact.workspace_id == self._ws, *match.conditions
                 )
             )
+
+    def _search_parts(self) -> list[Any]:
+        """Counts that need a search's matches: those with the same terms share one read of them.
+
+        The matches of a search are the costly part (the trigram index, then every matching row's
+        search text): counts of the same terms under different filters (two segments searching one
+        name) read them once, in a CTE, and each count applies its own conditions to those rows."""
+        parts: list[Any] = []
+        for slot, (terms, counts) in enumerate(self._searches.items()):
+            if len(counts) == 1:
+                ((key, match),) = counts
+                parts.append(_row(key, _COUNT, func.count()).select_from(Contact).where(
+                    Contact.workspace_id == self._ws, *match.conditions
+                ))
+                continue
+            shared = (
+                select(*(func.count().filter(and_(true(), *match.conditions_besides_search(self._now))).label(f"n{i}")
+                         for i, (_, match) in enumerate(counts)))
+                .select_from(Contact)
+                .where(Contact.workspace_id == self._ws, *contacts_repo.search_conditions(sorted(terms)))
+                .cte(f"searched_{slot}")
+                .prefix_with("MATERIALIZED")
+            )
+            parts += [_row(key, _COUNT, shared.c[f"n{i}"]).select_from(shared) for i, (key, _) in enumerate(counts)]
+        return parts
 
     def _membership_count(self, key: int, match: ContactMatch) -> Any:
         if len(match.memberships) == 1:
@@ -212,7 +241,7 @@ class CountBatch:
         return parts
 
     async def run(self, session: RequestSession) -> "CountResult":
-        parts = list(self._parts)
+        parts = [*self._parts, *self._search_parts()]
         for histogram in self._histograms.values():
             parts += self._histogram_parts(histogram)
         if not parts:

@@ -13,7 +13,9 @@ from datetime import datetime
 
 from sqlalchemy import ColumnElement
 
+from domain.engagement import statuses_condition
 from domain.enums import EngagementStatus
+from domain.models import Contact
 from domain.filters import ContactQuery
 from domain.repositories.contacts import query_conditions
 from domain.text import search_terms
@@ -40,6 +42,24 @@ class ContactMatch:
     # The queries with the first one's statuses left out: equal for a ContactsPage's totalCount and its
     # status buttons (which apply every filter but `status`), so one can be derived from the other.
     facets: tuple[ContactQuery, ...] = ()
+
+    @property
+    def search_terms(self) -> frozenset[str]:
+        """Every term the match's searches hold (a contact's search text must contain each)."""
+        return frozenset(t for q in self.facets for t in search_terms(q.search or ""))
+
+    def conditions_besides_search(self, now: datetime) -> list[ColumnElement[bool]]:
+        """`conditions` but the search terms' (for rows already known to hold every term)."""
+        conditions: list[ColumnElement[bool]] = []
+        if self.statuses is not None:
+            conditions.append(statuses_condition(
+                sorted(self.statuses), last_activity_at=Contact.last_activity_at,
+                discard_reason=Contact.discard_reason, now=now,
+            ))
+        for query in self.facets:
+            conditions += query_conditions(ContactQuery(filter=query.filter), workspace_id=self.workspace_id, now=now,
+                                           include_status=False)
+        return conditions
 
     @property
     def status_only(self) -> bool:

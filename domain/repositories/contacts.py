@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, literal_column, or_, select, true
+from sqlalchemy import union_all
 
-from domain.db import RequestSession, key_limit
-from domain.engagement import status_condition
+from domain.db import RequestSession, UtcDateTime, key_limit
+from domain.engagement import activity_span, status_condition
 from domain.enums import ContactOrderField, DiscardReason, EngagementStatus, SortDirection
 from domain.filters import ContactOrder, ContactQuery
 from domain.models import (
@@ -76,9 +77,13 @@ def query_conditions(
         conds.append(Contact.company_id.in_(f.company_ids))
     if f.department_ids:
         conds.append(Contact.department_id.in_(f.department_ids))
-    for term in search_terms(query.search or ""):
-        conds.append(Contact.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+    conds += search_conditions(search_terms(query.search or ""))
     return conds
+
+
+def search_conditions(terms: Sequence[str]) -> list[ColumnElement[bool]]:
+    """Contacts whose search text holds every one of `terms` (folded already, see domain.text)."""
+    return [Contact.search_text.like(f"%{_escape_like(term)}%", escape="\\") for term in terms]
 
 
 def _where(workspace_id: int, conditions: Sequence[ColumnElement[bool]]) -> ColumnElement[bool]:
@@ -137,6 +142,8 @@ async def page(
     order: ContactOrder,
     first: int,
     after: str | None,
+    statuses: frozenset[EngagementStatus] | None = None,
+    now: datetime | None = None,
 ) -> Page[Any]:
     """One keyset page of contacts; the cursor carries the sort value and id of the last row.
 
@@ -144,6 +151,10 @@ async def page(
     from the cursor on, never sorting the workspace. last_activity_at may be NULL and those contacts
     come last in both directions, which no single index scan gives on both engines: the page is the
     non-NULL part read in order, then the NULL part by id, two index ranges in one statement.
+
+    `statuses` (with `now`): the conditions are exactly these statuses, nothing else. When they are all
+    activity bands, a PostgreSQL page in contact_since order reads the band's activity weeks one by one
+    (`_banded`), whatever the workspace's size.
     """
     column = _SORT_COLUMNS[order.field]
     ascending = order.direction == SortDirection.ASC
@@ -157,9 +168,14 @@ async def page(
         last_id = cursor_key(payload, "i", limit=key_limit(Contact))
         value = _parse_sort_value(payload, order)
     limit = first + 1
+    span = None if statuses is None or now is None else activity_span(statuses, now=now)
     if order.field not in _NULLABLE:
         keyset = [] if last_id is None else [_after_value(column, ascending, value, last_id)]
-        rows = list(await session.all(_ordered([*base, *keyset], [column, Contact.id], ascending, limit)))
+        if span is not None and order.field == ContactOrderField.CONTACT_SINCE and _is_postgresql(session):
+            statement = _banded(workspace_id, [*base, *keyset], ascending, limit, span)
+        else:
+            statement = _ordered([*base, *keyset], [column, Contact.id], ascending, limit)
+        rows = list(await session.all(statement))
     else:
         rows = await _nulls_last_rows(session, base, column, ascending, value, last_id, limit)
     kept = rows[:first]
@@ -168,6 +184,74 @@ async def page(
         for c in kept
     ]
     return Page(items=kept, cursors=cursors, has_next_page=len(rows) > first)
+
+
+def _is_postgresql(session: RequestSession) -> bool:
+    return session.raw.bind.dialect.name == "postgresql"
+
+
+# The week (UTC, from Monday) of a contact's last activity, spelled exactly as the PostgreSQL index
+# ix_contact_ws_activity_week_since has it (migration a7c3e9f1b5d2); literals, not parameters, so that
+# the planner matches the index's expression.
+_WEEK = literal_column("'week'")
+_UTC = literal_column("'UTC'")
+
+
+def _activity_week(value: Any) -> Any:
+    return func.date_trunc(_WEEK, func.timezone(_UTC, value))
+
+
+def _banded(
+    workspace_id: int, where: Sequence[ColumnElement[bool]], ascending: bool, limit: int,
+    span: tuple[datetime | None, datetime | None],
+) -> Select:
+    """A status page in contact_since order on PostgreSQL, from the activity weeks of its bands.
+
+    In contact_since order a band's contacts are scattered: the newest contacts are mostly NEW, so a
+    scan of ix_contact_ws_since for the EXPIRED ones passes every contact that joined since they went
+    quiet (a number that grows with the workspace). ix_contact_ws_activity_week_since holds the
+    not-discarded, active contacts by (activity week, contact_since, id): the page takes the first
+    `limit` of each week the bands span (an index range each, the band's own conditions checked on the
+    index's included last_activity_at), then the first `limit` of those. Weeks run from the earliest to
+    the latest activity of the workspace within the span, so an open-ended band (EXPIRED) reads only the
+    weeks that hold contacts at all.
+    """
+    after, until = span
+    active = [Contact.workspace_id == workspace_id, Contact.discard_reason.is_(None)]
+    earliest = select(func.min(Contact.last_activity_at)).where(*active).scalar_subquery()
+    latest = select(func.max(Contact.last_activity_at)).where(*active).scalar_subquery()
+    if after is not None:
+        earliest = func.greatest(earliest, bindparam("span_after", after, type_=UtcDateTime()))
+    if until is not None:
+        latest = func.least(latest, bindparam("span_until", until, type_=UtcDateTime()))
+    weeks = func.generate_series(
+        _activity_week(earliest), _activity_week(latest), literal_column("interval '1 week'")
+    ).table_valued("week").render_derived(name="weeks")
+
+    def direction(column: Any) -> Any:
+        return column.asc() if ascending else column.desc()
+
+    per_week = (
+        select(Contact.id, Contact.contact_since)
+        .where(*where, Contact.last_activity_at.is_not(None), _activity_week(Contact.last_activity_at) == weeks.c.week)
+        .order_by(direction(Contact.contact_since), direction(Contact.id))
+        .limit(limit)
+        .lateral("per_week")
+    )
+    top = (
+        select(per_week.c.id, per_week.c.contact_since)
+        .select_from(weeks)
+        .join(per_week, true())
+        .order_by(direction(per_week.c.contact_since), direction(per_week.c.id))
+        .limit(limit)
+        .subquery("top")
+    )
+    page_table = Contact.__table__.alias("page")
+    return (
+        select(*(page_table.c[c.name] for c in _PAGE_COLUMNS))
+        .join(top, top.c.id == page_table.c.id)
+        .order_by(direction(top.c.contact_since), direction(top.c.id))
+    )
 
 
 async def _nulls_last_rows(

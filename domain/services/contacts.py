@@ -88,7 +88,7 @@ async def list_contacts(
     try:
         page = await contacts_repo.page(
             session, workspace_id=principal.workspace_id, conditions=match.conditions, order=order, first=first,
-            after=after,
+            after=after, statuses=match.statuses if match.status_only else None, now=now,
         )
     except InvalidCursor as exc:
         raise InvalidInput(str(exc), field="after") from exc

@@ -12,6 +12,7 @@ from domain.repositories.paging import encode_cursor
 from tests.conftest import NOW
 from tests.contract.showcase import at
 from tests.factories import WorkspaceHandle
+from tests.sql_counter import counted_statements
 from tests.graphql_client import data_of, gql
 
 DAY = timedelta(days=1)
@@ -296,3 +297,33 @@ async def test_suspended_are_counted_inside_discarded(client, workspaces):
         "total": 3, "new": 1, "frequent": 0, "dormant": 0, "expired": 0, "inactive": 0, "discarded": 2, "suspended": 1,
     }
     assert set(discarded) == {"Sergio", "Bruna"}
+
+
+async def test_segments_searching_the_same_words_are_each_sized_exactly(client, module, workspaces, engine):
+    # given segments that search the same words (in any order and case) under different filters, and
+    # one searching other words: the catalogue reads each search's matches once for all of them
+    ws, pks = module.ws, module.pks
+    specs = [
+        ("all example", {}, "example", 6),
+        ("example in Soporte", {"groupIds": [pks["Soporte"]]}, "EXAMPLE", 2),  # María, ana
+        ("NEW example", {"status": ["NEW"]}, "example", 2),  # María (1 day), ana (10 days)
+        ("perez maria", {}, "perez maria", 1),
+        ("maria perez at Acme", {"companyIds": [pks["Acme"]]}, "maria PEREZ", 1),
+        ("sample", {"departmentIds": [pks["Compras"]]}, "sample.org", 1),  # Bruno
+    ]
+    for name, filter_, search, _ in specs:
+        await workspaces.segment(ws, name, filter_, search=search)
+    query = "{ segments(first: 20) { edges { node { name contactCount } } } }"
+
+    # when the catalogue shows their sizes
+    with counted_statements(engine) as statements:
+        edges = data_of(await gql(client, query, key=ws.agent_key))["segments"]["edges"]
+
+    # then each segment's size is its own, however many share a search
+    sizes = {e["node"]["name"]: e["node"]["contactCount"] for e in edges}
+    assert {name: sizes[name] for name, *_ in specs} == {name: n for name, _, _, n in specs}
+    assert sizes["Newsletter at example.com"] == 2
+    # and they are counted in one statement that reads each distinct search's matches once
+    counts = [s for s in statements if "count(" in s.lower() and "FROM contact" in s]
+    assert len(counts) == 1, counts
+    assert counts[0].count("search_text LIKE") == 1 + 2 + 1, counts[0]  # "example", "perez maria", "sample.org"
