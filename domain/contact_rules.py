@@ -47,6 +47,15 @@ def clean_phone(phone: str | None, *, field: str = "phone", default_region: str 
         ) from exc
 
 
+NEEDS_ADDRESS = "a contact needs an e-mail or a phone (contacts are matched and messaged by them)"
+
+
+def require_address(email: str | None, phone: str | None, *, field: str = "email") -> None:
+    """The one rule of create, edit and import: at least one address remains."""
+    if not email and not phone:
+        raise InvalidInput(NEEDS_ADDRESS, field=field)
+
+
 def parse_custom_value(definition: CustomFieldDefinition, raw: str | None, *, field: str) -> dict[str, Any] | None:
     """The typed columns of a custom field value; None to clear it. Raises InvalidInput."""
     if raw is None or not raw.strip():

@@ -24,7 +24,6 @@ class SubscriptionStatus(str, Enum):
 class ContactOrigin(str, Enum):
     MANUAL = "MANUAL"
     IMPORT = "IMPORT"
-    SATISFACTION_RESCORE = "SATISFACTION_RESCORE"
     API = "API"
     FORM = "FORM"
     INBOUND_MESSAGE = "INBOUND_MESSAGE"
@@ -39,7 +38,19 @@ class MessageEventType(str, Enum):
     REPLIED = "REPLIED"
     BOUNCED = "BOUNCED"
     FAILED = "FAILED"
+    COMPLAINED = "COMPLAINED"
     BLOCKED_UNSUBSCRIBED = "BLOCKED_UNSUBSCRIBED"
+    BLOCKED_DISCARDED = "BLOCKED_DISCARDED"
+
+
+class BounceType(str, Enum):
+    HARD = "HARD"
+    SOFT = "SOFT"
+
+
+class FailureReason(str, Enum):
+    INVALID_ADDRESS = "INVALID_ADDRESS"
+    OTHER = "OTHER"
 
 
 class EngagementStatus(str, Enum):
@@ -133,6 +144,8 @@ class AuditAction(str, Enum):
     CONTACT_UPDATED = "CONTACT_UPDATED"
     CONTACT_SUSPENDED = "CONTACT_SUSPENDED"
     CONTACT_REACTIVATED = "CONTACT_REACTIVATED"
+    # A message event discarded the contact (hard bounce, complaint, invalid address).
+    CONTACT_DISCARDED = "CONTACT_DISCARDED"
     CONTACT_TAGS_ADDED = "CONTACT_TAGS_ADDED"
     CONTACT_TAGS_REMOVED = "CONTACT_TAGS_REMOVED"
     CONTACT_ADDED_TO_LIST = "CONTACT_ADDED_TO_LIST"

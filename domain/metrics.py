@@ -24,8 +24,10 @@ COUNTER_FOR_EVENT: Mapping[MessageEventType, str] = {
     MessageEventType.BOUNCED: "bounced",
     MessageEventType.FAILED: "failed",
     MessageEventType.BLOCKED_UNSUBSCRIBED: "blocked",
+    MessageEventType.BLOCKED_DISCARDED: "blocked",
+    MessageEventType.COMPLAINED: "complained",
 }
-COUNTERS: tuple[str, ...] = tuple(COUNTER_FOR_EVENT.values())
+COUNTERS: tuple[str, ...] = tuple(dict.fromkeys(COUNTER_FOR_EVENT.values()))
 
 ALL_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.WHATSAPP, Channel.RCS)
 
@@ -38,12 +40,15 @@ class RateDefinition:
     channels: tuple[Channel, ...]
 
 
-# A send blocked because the contact unsubscribed still counts as a send, never as a delivery.
+# A send blocked (the contact had unsubscribed from the channel, or was discarded) still counts as a
+# send, never as a delivery.
 DELIVERY_RATE = RateDefinition("deliveryRate", ("delivered",), ("sent", "blocked"), ALL_CHANNELS)
 OPEN_RATE = RateDefinition("openRate", ("read",), ("delivered",), (Channel.EMAIL, Channel.WHATSAPP, Channel.RCS))
 CLICK_RATE = RateDefinition("clickRate", ("clicked",), ("delivered",), (Channel.EMAIL, Channel.WHATSAPP, Channel.RCS))
 RESPONSE_RATE = RateDefinition("responseRate", ("replied",), ("delivered",), (Channel.SMS, Channel.WHATSAPP))
-RATES = (DELIVERY_RATE, OPEN_RATE, CLICK_RATE, RESPONSE_RATE)
+# Of the messages that went out (a blocked send never did), how many bounced, hard or soft.
+BOUNCE_RATE = RateDefinition("bounceRate", ("bounced",), ("sent",), ALL_CHANNELS)
+RATES = (DELIVERY_RATE, OPEN_RATE, CLICK_RATE, RESPONSE_RATE, BOUNCE_RATE)
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Counters:
     bounced: int = 0
     failed: int = 0
     blocked: int = 0
+    complained: int = 0
 
     def add(self, other: "Counters") -> None:
         for name in COUNTERS:

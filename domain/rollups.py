@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Integer, column, or_, update, values
+from typing import Any
+
+from sqlalchemy import Integer, case, column, or_, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime, enum_type
 from domain.engagement import ACTIVITY_EVENT_TYPES
-from domain.enums import Channel, MessageEventType
+from domain.enums import BounceType, Channel, MessageEventType
 from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
 from domain.repositories.upsert import dialect_insert
 from domain.models import ChannelSubscription, Contact, ContactChannelDaily, MessageEvent
@@ -28,12 +30,16 @@ class NewMessageEvent:
     type: MessageEventType
     message_id: str
     occurred_at: datetime
+    # BOUNCED: a BounceType value (None: not said, counted as soft); FAILED: a FailureReason value.
+    detail: str | None = None
 
 
 @dataclass(frozen=True)
 class RecordResult:
     accepted: int
     duplicates: int
+    # The events stored by this call (not duplicates), one per (message id, type).
+    fresh: tuple[NewMessageEvent, ...] = ()
 
 
 async def touch_activity(session: AsyncSession, *, workspace_id: int, contact_id: int, at: datetime) -> None:
@@ -64,6 +70,7 @@ async def record_message_events(
             "message_id": e.message_id,
             "occurred_at": e.occurred_at,
             "recorded_at": now,
+            "detail": e.detail,
         }
         for e in events
     ]
@@ -81,7 +88,40 @@ async def record_message_events(
             fresh.setdefault((e.message_id, e.type), e)
     await _bump_daily_counters(session, workspace_id, list(fresh.values()))
     await _advance_last_events(session, workspace_id, list(fresh.values()))
-    return RecordResult(accepted=len(fresh), duplicates=len(events) - len(fresh))
+    await _count_bounces(session, workspace_id, [e for e in fresh.values() if e.type == MessageEventType.BOUNCED])
+    return RecordResult(accepted=len(fresh), duplicates=len(events) - len(fresh), fresh=tuple(fresh.values()))
+
+
+async def _count_bounces(session: AsyncSession, workspace_id: int, bounces: list[NewMessageEvent]) -> None:
+    """Each channel's hard and soft bounces and the latest one (a bounce that named no kind is soft)."""
+    if not bounces:
+        return
+    per_channel: dict[tuple[int, Channel], list[Any]] = {}
+    for e in bounces:
+        hard, soft, latest = per_channel.get((e.contact_id, e.channel), (0, 0, e.occurred_at))
+        is_hard = e.detail == BounceType.HARD.value
+        per_channel[(e.contact_id, e.channel)] = [hard + is_hard, soft + (not is_hard), max(latest, e.occurred_at)]
+    batch = values(
+        column("contact_id", Integer),
+        column("channel", enum_type(Channel)),
+        column("hard", Integer),
+        column("soft", Integer),
+        column("at", UtcDateTime),
+        name="bounces",
+    ).data([(c, ch, *counts) for (c, ch), counts in per_channel.items()]).cte("bounces")
+    subs = ChannelSubscription.__table__
+    await session.execute(
+        update(subs)
+        .where(subs.c.workspace_id == workspace_id, subs.c.contact_id == batch.c.contact_id, subs.c.channel == batch.c.channel)
+        .values(
+            hard_bounces=subs.c.hard_bounces + batch.c.hard,
+            soft_bounces=subs.c.soft_bounces + batch.c.soft,
+            last_bounce_at=case(
+                (or_(subs.c.last_bounce_at.is_(None), subs.c.last_bounce_at < batch.c.at), batch.c.at),
+                else_=subs.c.last_bounce_at,
+            ),
+        )
+    )
 
 
 async def _bump_daily_counters(session: AsyncSession, workspace_id: int, events: list[NewMessageEvent]) -> None:

@@ -1,5 +1,7 @@
 """Profile actions on one contact: create, edit, suspend, reactivate, delete."""
 
+from typing import Annotated
+
 import strawberry
 
 from api.context import Info
@@ -65,6 +67,17 @@ class ContactPayload:
 
 
 @strawberry.type
+class ContactCreatePayload:
+    contact: Contact | None
+    user_errors: list[UserError]
+    was_previously_deleted: bool = strawberry.field(
+        description="The e-mail or phone belonged to a contact deleted before: the new contact is created "
+        "SUSPENDED (status DISCARDED, discardReason SUSPENDED), so that a deleted person is not messaged "
+        "again by accident. Reactivate it (contactReactivate) once the person has asked to come back."
+    )
+
+
+@strawberry.type
 class ContactDeletePayload:
     deleted_contact_id: strawberry.ID | None
     user_errors: list[UserError]
@@ -76,8 +89,9 @@ def _payload(row: object, errors: list[UserError]) -> ContactPayload:
 
 @strawberry.type
 class ContactMutations:
-    @strawberry.mutation(description="Create a contact. A duplicate e-mail or phone is a CONFLICT naming the existing one.")
-    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactPayload:
+    @strawberry.mutation(description="Create a contact; it needs an e-mail or a phone. A duplicate e-mail or phone is "
+                         "a CONFLICT naming the existing one.")
+    async def contact_create(self, info: Info, input: ContactCreateInput) -> ContactCreatePayload:
         ctx = info.context
 
         async def run():  # type: ignore[no-untyped-def]
@@ -92,7 +106,13 @@ class ContactMutations:
             )
             return await contact_edit.create_contact(session=ctx.session, principal=ctx.caller, changes=changes, now=ctx.now)
 
-        return _payload(*await attempt(info, run))
+        row, errors = await attempt(info, run)
+        return ContactCreatePayload(
+            contact=None if row is None else Contact.from_row(row),  # type: ignore[arg-type]
+            user_errors=errors,
+            # A contact is created discarded only when a tombstone matched its e-mail or phone.
+            was_previously_deleted=row is not None and row.discard_reason is not None,
+        )
 
     @strawberry.mutation
     async def contact_update(self, info: Info, id: strawberry.ID, input: ContactUpdateInput) -> ContactPayload:
@@ -136,12 +156,21 @@ class ContactMutations:
         return _payload(*await attempt(info, run))
 
     @strawberry.mutation(description="Make a discarded contact active again; its status follows its activity.")
-    async def contact_reactivate(self, info: Info, id: strawberry.ID) -> ContactPayload:
+    async def contact_reactivate(
+        self, info: Info, id: strawberry.ID,
+        force: Annotated[bool, strawberry.argument(
+            description="Reactivate a HARD_BOUNCE or INVALID_ADDRESS contact whose address is still the one that "
+            "failed. Without it that is a CONFLICT: messages to that address would fail again, and every hard "
+            "bounce hurts the sender's reputation with the mailbox and phone providers. Correct the address "
+            "(contactUpdate) and reactivate, or pass force: true when the address is known to work again.",
+        )] = False,
+    ) -> ContactPayload:
         ctx = info.context
 
         async def run():  # type: ignore[no-untyped-def]
             return await contact_edit.set_discard(
-                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), suspend=False, now=ctx.now
+                session=ctx.session, principal=ctx.caller, contact_id=parse_typed_id(id, "Contact"), suspend=False,
+                now=ctx.now, force=force,
             )
 
         return _payload(*await attempt(info, run))

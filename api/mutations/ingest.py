@@ -15,6 +15,7 @@ from api.mutations.ingest_inputs import (
 from api.types.catalog import maybe
 from api.types.conversation import Conversation
 from api.types.support import NpsResponse, Ticket
+from domain import enums
 from domain.errors import InvalidInput
 from domain.ingest import conversations, items, support
 from domain.ingest import events as events_service
@@ -66,6 +67,8 @@ def _event(e: MessageEventInput) -> events_service.EventInput:
     return events_service.EventInput(
         message_id=e.message_id, channel=e.channel, type=e.type, occurred_at=e.occurred_at,
         contact_id=contact_id, address=e.address, problem=problem,
+        bounce=None if e.bounce is None else enums.BounceType(e.bounce),
+        failure=None if e.failure is None else enums.FailureReason(e.failure),
     )
 
 
@@ -78,7 +81,9 @@ class IngestMutations:
     @strawberry.mutation(
         description="Record up to 1,000 message events, idempotent on (messageId, type). Valid events land; each "
         "invalid one is rejected with a userError naming its index. A send to a channel the contact unsubscribed "
-        "from is stored as BLOCKED_UNSUBSCRIBED, and later events about that message are rejected."
+        "from is stored as BLOCKED_UNSUBSCRIBED, a send to a DISCARDED contact as BLOCKED_DISCARDED, and later "
+        "events about a blocked message are rejected (CONFLICT). A HARD bounce, a COMPLAINED event and a FAILED "
+        "event with failure INVALID_ADDRESS discard the contact (HARD_BOUNCE, SPAM_COMPLAINT, INVALID_ADDRESS)."
     )
     async def message_events_record(self, info: Info, events: list[MessageEventInput]) -> MessageEventsRecordPayload:
         ctx = info.context

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import strawberry
 
-from api.types.enums import Channel, MessageEventType, TicketStatus, TurnRole
+from api.types.enums import BounceType, Channel, FailureReason, MessageEventType, TicketStatus, TurnRole
 
 
 @strawberry.input(description="One message event. Name the contact by `contactId`, or by `address` on the channel.")
@@ -16,6 +16,13 @@ class MessageEventInput:
     contact_id: strawberry.ID | None = strawberry.field(default=None, description="Wins over `address` when both are given.")
     address: str | None = strawberry.field(
         default=None, description="EMAIL: the e-mail address; SMS, WHATSAPP, RCS: the phone in international format."
+    )
+    bounce: BounceType | None = strawberry.field(
+        default=None, description="BOUNCED only: HARD discards the contact (discardReason HARD_BOUNCE); SOFT, or "
+        "nothing said, does not."
+    )
+    failure: FailureReason | None = strawberry.field(
+        default=None, description="FAILED only: INVALID_ADDRESS discards the contact (discardReason INVALID_ADDRESS)."
     )
 
 

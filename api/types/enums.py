@@ -9,6 +9,10 @@ Channel = strawberry.enum(enums.Channel)
 SubscriptionStatus = strawberry.enum(enums.SubscriptionStatus)
 ContactOrigin = strawberry.enum(enums.ContactOrigin)
 MessageEventType = strawberry.enum(enums.MessageEventType)
+BounceType = strawberry.enum(enums.BounceType, description="HARD: the address does not exist or refuses for good "
+                             "(discards the contact); SOFT: a passing refusal (full mailbox, phone off).")
+FailureReason = strawberry.enum(enums.FailureReason, description="INVALID_ADDRESS: the address cannot receive "
+                                "messages at all (discards the contact); OTHER: anything else.")
 EngagementStatus = strawberry.enum(enums.EngagementStatus)
 DiscardReason = strawberry.enum(enums.DiscardReason)
 CustomFieldType = strawberry.enum(enums.CustomFieldType)

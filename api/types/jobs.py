@@ -69,6 +69,10 @@ class ImportJob(Node):
         description=f"Rejected rows and notes found beyond the first {MAX_STORED_ERRORS:,} a job keeps: counted, "
         "not stored (`failed` counts every rejected row)."
     )
+    previously_deleted: int = strawberry.field(
+        description="Of the `created` rows, those whose e-mail or phone belonged to a contact deleted before: "
+        "they come back SUSPENDED (DISCARDED) until someone reactivates them."
+    )
     created_at: datetime
     finished_at: datetime | None
 
@@ -99,5 +103,6 @@ class ImportJob(Node):
         return cls(
             pk=row.id, id=to_global_id("ImportJob", row.id), status=row.status, total=row.total, created=row.created,
             updated=row.updated, skipped=row.skipped, failed=row.failed, omitted_errors=row.omitted_errors,
+            previously_deleted=row.previously_deleted,
             created_at=row.created_at, finished_at=row.finished_at,
         )

@@ -41,8 +41,9 @@ class Rate:
 
 @strawberry.type(
     description="Rates over the last `windowDays` days (UTC days, today included). Delivery: delivered/sent "
-    "(sends blocked by an unsubscription count as sent); open: read/delivered; click: clicked/delivered; "
-    "response: replied/delivered. Channels a rate does not apply to are absent."
+    "(sends blocked by an unsubscription or a discard count as sent); open: read/delivered; click: "
+    "clicked/delivered; response: replied/delivered; bounce: bounced (hard or soft)/sent, blocked sends "
+    "left out (they never went out). Channels a rate does not apply to are absent."
 )
 class MessageMetrics:
     window_days: int
@@ -50,6 +51,7 @@ class MessageMetrics:
     open_rate: Rate
     click_rate: Rate
     response_rate: Rate
+    bounce_rate: Rate
 
     @classmethod
     def from_domain(cls, m: metrics.MessageMetrics) -> "MessageMetrics":
@@ -59,4 +61,5 @@ class MessageMetrics:
             open_rate=Rate.from_domain(m.rates[metrics.OPEN_RATE.name]),
             click_rate=Rate.from_domain(m.rates[metrics.CLICK_RATE.name]),
             response_rate=Rate.from_domain(m.rates[metrics.RESPONSE_RATE.name]),
+            bounce_rate=Rate.from_domain(m.rates[metrics.BOUNCE_RATE.name]),
         )

@@ -10,7 +10,10 @@ from api.context import Info
 from api.ids import to_global_id
 from api.access.types import User
 from api.types.catalog import Group, maybe
-from api.types.enums import Channel, CustomFieldType, MessageEventType, NpsCategory, SatisfactionLabel, SubscriptionStatus
+from api.types.enums import (
+    BounceType, Channel, CustomFieldType, FailureReason, MessageEventType, NpsCategory, SatisfactionLabel,
+    SubscriptionStatus,
+)
 from api.types.node import Node
 from domain import satisfaction as satisfaction_rules
 from domain.enums import CustomFieldType as FieldType
@@ -29,6 +32,13 @@ class ChannelEvent:
     occurred_at: datetime
 
 
+@strawberry.type(description="Bounces of the messages sent on a channel (a bounce that named no kind counts as soft).")
+class ChannelBounces:
+    hard: int
+    soft: int
+    last_at: datetime | None
+
+
 async def _load_user(info: Info, user_id: int) -> User | None:
     return maybe(User.from_row, await info.context.loaders.user_by_id.load(user_id))
 
@@ -41,6 +51,7 @@ class ChannelSubscription:
     changed_at: datetime
     reason: str | None
     last_event: ChannelEvent | None
+    bounces: ChannelBounces
     changed_by_id: strawberry.Private[int | None] = None
 
     @strawberry.field(description="Who last changed the subscription by hand (e.g. unsubscribed it); null otherwise.")
@@ -61,6 +72,7 @@ class ChannelSubscription:
             changed_at=row.changed_at,
             reason=row.reason,
             last_event=last,
+            bounces=ChannelBounces(hard=row.hard_bounces or 0, soft=row.soft_bounces or 0, last_at=row.last_bounce_at),
             changed_by_id=row.changed_by_user_id,
         )
 
@@ -200,6 +212,8 @@ class ActivityEvent(Node):
     type: MessageEventType
     occurred_at: datetime
     message_id: str
+    bounce: BounceType | None = strawberry.field(description="BOUNCED: HARD or SOFT, when the pipeline said.")
+    failure: FailureReason | None = strawberry.field(description="FAILED: why, when the pipeline said.")
 
     @classmethod
     def from_row(cls, row: Any) -> "ActivityEvent":
@@ -209,4 +223,6 @@ class ActivityEvent(Node):
             type=row.type,
             occurred_at=row.occurred_at,
             message_id=row.message_id,
+            bounce=BounceType(row.detail) if row.type == MessageEventType.BOUNCED and row.detail else None,
+            failure=FailureReason(row.detail) if row.type == MessageEventType.FAILED and row.detail else None,
         )

@@ -60,6 +60,14 @@ def subscription_rows(
             "last_event_type": last[0] if last else None,
             "last_event_at": last[1] if last else None,
         })
+    # The channels an address opens by itself (domain.repositories.channel_addresses), never messaged.
+    for channel, address in ((Channel.EMAIL, identity.email), (Channel.SMS, identity.phone)):
+        if address and channel not in plan:
+            rows.append({
+                **ws, "contact_id": contact_id, "channel": channel, "address": address,
+                "status": SubscriptionStatus.SUBSCRIBED, "changed_at": timeline.contact_since, "reason": None,
+                "changed_by_user_id": None, "last_event_type": None, "last_event_at": None,
+            })
     return rows
 
 

@@ -18,7 +18,7 @@ from domain.imports.matching import Decisions, Seen, decide
 from domain.imports.options import ImportOptions
 from domain.imports.rows import ImportRow, RowError
 from domain.imports.trail import custom_value, joined
-from domain.repositories import contact_writes
+from domain.repositories import channel_addresses, contact_writes
 from domain.repositories import imports as repo
 from domain.services import audit
 from domain.text import fold, search_text
@@ -44,6 +44,8 @@ class BatchResult:
     updated: int = 0
     skipped: int = 0
     failed: int = 0
+    # Created rows whose e-mail or phone had been deleted before: they come back SUSPENDED.
+    previously_deleted: int = 0
     errors: list[RowError] = field(default_factory=list)
 
 
@@ -66,7 +68,7 @@ class BatchWriter:
         await self._resolve_names(plan)
         result = BatchResult(created=len(plan.creates), failed=len({e.row for e in errors}) + len(plan.conflicts))
         result.errors = sorted([*errors, *plan.conflicts, *plan.duplicates], key=lambda e: e.row)
-        await self._create(plan.creates)
+        result.previously_deleted = await self._create(plan.creates)
         result.updated = await self._update(plan.updates)
         result.skipped = plan.kept_existing + len(plan.duplicates) + len(plan.updates) - result.updated
         if self.write:
@@ -118,10 +120,14 @@ class BatchWriter:
 
     # -- new contacts -----------------------------------------------------------------------------
 
-    async def _create(self, rows: list[ImportRow]) -> None:
-        if not rows or not self.write:
-            return
+    async def _create(self, rows: list[ImportRow]) -> int:
+        """Insert the new contacts (a dry run only looks); returns how many come back suspended."""
+        if not rows:
+            return 0
         buried = await repo.tombstoned(self.s, workspace_id=self.ws, hashes=[h for r in rows for h in r.hashes])
+        returning = sum(1 for r in rows if not buried.isdisjoint(r.hashes))
+        if not self.write:
+            return returning
         contacts, linked = [], []
         for r in rows:
             suspended = not buried.isdisjoint(r.hashes)
@@ -138,6 +144,10 @@ class BatchWriter:
         now = self.now
         shared = {"origin": ContactOrigin.IMPORT, "contact_since": now, "created_at": now, "updated_at": now}
         new_ids = await repo.insert_contacts(self.s, workspace_id=self.ws, rows=contacts, constants=shared)
+        await channel_addresses.open_channels(
+            self.s, workspace_id=self.ws, contacts=[(i, r.email, r.phone) for i, r in zip(new_ids, rows, strict=True)],
+            now=now,
+        )
         custom: list[tuple[int, int, str, Any]] = []
         pairs: dict[str, list[tuple[int, int]]] = {"tags": [], "lists": []}
         for r, contact_id, links in zip(rows, new_ids, linked, strict=True):
@@ -153,6 +163,7 @@ class BatchWriter:
         await repo.insert_custom_values(self.s, workspace_id=self.ws, values=custom)
         for kind, found in pairs.items():
             await repo.add_memberships(self.s, kind, workspace_id=self.ws, pairs=found, now=self.now)
+        return returning
 
     # -- existing contacts ------------------------------------------------------------------------
 
@@ -169,6 +180,7 @@ class BatchWriter:
                 had[kind] = await repo.memberships(self.s, kind, workspace_id=self.ws, contact_ids=ids)
         added = await self._add_members(updates, had)
         contact_rows, custom_rows = [], []
+        moves: list[tuple[int, str, str]] = []
         for row, match in updates:
             old = {f: getattr(match, f) for f in FIELDS}
             given = {k: v for k, v in self._fields(row).items() if v is not None and v != old[k]}
@@ -188,6 +200,7 @@ class BatchWriter:
                     trail += audit.diff({AUDIT_FIELD[kind]: sorted(before)}, {AUDIT_FIELD[kind]: sorted(before | mine)})
             if not trail:
                 continue  # identical to what the base has: nothing to write, nothing to audit
+            moves += [(match.id, k, given[k]) for k in ("email", "phone") if k in given]
             contact_rows.append({
                 "contact_id": match.id, **new, "name_key": fold(new["name"]),
                 "search_text": search_text(new["name"], new["email"], new["phone"]), "updated_at": self.now,
@@ -195,6 +208,7 @@ class BatchWriter:
             self._audit(match.id, "CONTACT_UPDATED", json.dumps(trail))
         if self.write:
             await repo.update_contacts(self.s, workspace_id=self.ws, rows=contact_rows)
+            await channel_addresses.move_many(self.s, workspace_id=self.ws, moves=moves, now=self.now)
             await repo.upsert_custom_values(self.s, custom_rows)
         return len(contact_rows)
 

@@ -198,6 +198,7 @@ class ImportHandler:
         result = await BatchWriter(session, ctx, now).apply(rows, errors, state.seen)
         await self._store_errors(session, job, notes + result.errors)
         job.created += result.created
+        job.previously_deleted += result.previously_deleted
         job.updated += result.updated
         job.skipped += result.skipped
         job.failed += result.failed

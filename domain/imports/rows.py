@@ -119,8 +119,7 @@ class RowValidator:
         identity = (self._label["email"], self._label["phone"])
         if not email and not phone and not any(e.column in identity for e in errors):
             column = identity[0] or identity[1]
-            message = "a row needs an e-mail or a phone (contacts are matched by them)"
-            errors.append(RowError(record.row, column, message))
+            errors.append(RowError(record.row, column, contact_rules.NEEDS_ADDRESS))
         row = ImportRow(row=record.row, name=name or "", email=email, phone=phone)
         # The rule contact_edit applies to a 1:1 edit: trimmed, lower-cased, at most 8 characters.
         row.language = self._share((self._cell(cells, "language") or "").strip().lower()[:8] or None)

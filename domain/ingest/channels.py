@@ -1,17 +1,23 @@
-"""What a contact's channel subscriptions do to the message events recorded for it.
+"""What a contact's channel subscriptions and discards do to the message events recorded for it.
 
 Unsubscribe-then-send: a SENT event on a channel the contact had left when the message went out
-(at or after the unsubscription) is stored as BLOCKED_UNSUBSCRIBED. It shows in the activity
-timeline and in the delivery denominator, never as delivered: any event about a blocked message
-(delivered, read, clicked, replied, bounced, failed), in the same batch or a later one, is rejected
-with a CONFLICT. A send that went out before the unsubscription, merely reported later, stays SENT.
+(at or after the unsubscription) is stored as BLOCKED_UNSUBSCRIBED. Discard-then-send: a SENT event
+for a contact that was DISCARDED when the message went out (suspended, hard-bounced, complained,
+invalid address; at or after its discard, or after an event of the same batch that discards it) is
+stored as BLOCKED_DISCARDED. A blocked send shows in the activity timeline and in the delivery
+denominator, never as delivered: any event about a blocked message (delivered, read, clicked,
+replied, bounced, failed, complained), in the same batch or a later one, is rejected with a
+CONFLICT. A send that went out before the unsubscription or discard, merely reported later, stays SENT.
+
+Events that discard (domain.ingest.discards): a hard bounce, a complaint, a failure for an invalid
+address. Soft bounces and other failures do not.
 
 A channel first used by a message gets a SUBSCRIBED row (address: the one the event named, else
 the contact's e-mail or phone), so the profile lists the channel with its last event.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,12 +25,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.enums import Channel, MessageEventType, SubscriptionStatus
 from domain.errors import DomainError
 from domain.ingest.common import Conflict
+from domain.ingest.discards import discard_times
 from domain.repositories import ingest as repo
 from domain.rollups import NewMessageEvent
 
 SENT = MessageEventType.SENT
 BLOCKED = MessageEventType.BLOCKED_UNSUBSCRIBED
-SENDS = frozenset({SENT, BLOCKED})
+BLOCKED_DISCARDED = MessageEventType.BLOCKED_DISCARDED
+BLOCKED_KINDS = (BLOCKED, BLOCKED_DISCARDED)
+SENDS = frozenset({SENT, *BLOCKED_KINDS})
 
 
 @dataclass(frozen=True)
@@ -35,24 +44,25 @@ class Located:
     address: str | None
 
 
-def _send_type(occurred_at: datetime, stored: set[MessageEventType], unsubscribed_at: datetime | None) -> MessageEventType:
+def _send_type(
+    occurred_at: datetime, stored: set[MessageEventType], unsubscribed_at: datetime | None,
+    discarded_at: datetime | None,
+) -> MessageEventType:
     # A message already on record keeps its verdict, so a replayed batch stays a duplicate even if
-    # the contact's subscription changed in between.
-    if SENT in stored:
-        return SENT
-    if BLOCKED in stored:
-        return BLOCKED
+    # the contact's subscription or discard changed in between.
+    for kind in (SENT, *BLOCKED_KINDS):
+        if kind in stored:
+            return kind
     if unsubscribed_at is not None and occurred_at >= unsubscribed_at:
         return BLOCKED
+    if discarded_at is not None and occurred_at >= discarded_at:
+        return BLOCKED_DISCARDED
     return SENT
 
 
-def _blocked_conflict(e: NewMessageEvent) -> Conflict:
-    return Conflict(
-        f"message {e.message_id!r} was blocked because the contact unsubscribed from {e.channel.value}; "
-        f"it cannot be {e.type.value}",
-        field="messageId",
-    )
+def _blocked_conflict(e: NewMessageEvent, kind: MessageEventType) -> Conflict:
+    why = f"the contact unsubscribed from {e.channel.value}" if kind == BLOCKED else "the contact was discarded"
+    return Conflict(f"message {e.message_id!r} was blocked because {why}; it cannot be {e.type.value}", field="messageId")
 
 
 async def screen(
@@ -66,22 +76,29 @@ async def screen(
     stored = await repo.stored_send_types(
         session, workspace_id=workspace_id, message_ids={x.event.message_id for x in located.values()}
     )
+    discarded = await discard_times(session, workspace_id, [x.event for x in located.values()])
     final: dict[int, NewMessageEvent] = {}
     for i, x in located.items():
         e = x.event
         if e.type == SENT:
-            kind = _send_type(e.occurred_at, stored.get(e.message_id, set()), left.get((e.contact_id, e.channel)))
-            e = NewMessageEvent(e.contact_id, e.channel, kind, e.message_id, e.occurred_at)
+            kind = _send_type(e.occurred_at, stored.get(e.message_id, set()), left.get((e.contact_id, e.channel)),
+                              discarded.get(e.contact_id))
+            e = replace(e, type=kind)
         final[i] = e
 
     def sends_of(kind: MessageEventType) -> set[str]:
         return {m for m, types in stored.items() if kind in types} | {e.message_id for e in final.values() if e.type == kind}
 
-    blocked = sends_of(BLOCKED) - sends_of(SENT)
+    sent = sends_of(SENT)
+    blocked = {kind: sends_of(kind) - sent for kind in BLOCKED_KINDS}
     refused: dict[int, DomainError] = {}
     for i, e in list(final.items()):
-        if e.type not in SENDS and e.message_id in blocked:
-            refused[i] = _blocked_conflict(final.pop(i))
+        if e.type in SENDS:
+            continue
+        for kind, messages in blocked.items():
+            if e.message_id in messages:
+                refused[i] = _blocked_conflict(final.pop(i), kind)
+                break
     await _open_channels(session, workspace_id, {i: located[i] for i in final}, set(subs))
     return final, refused
 

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.db import RequestSession, write_transaction
-from domain.enums import Channel, MessageEventType
+from domain.enums import BounceType, Channel, FailureReason, MessageEventType
 from domain.errors import DomainError, InvalidInput
 from domain.ingest.addresses import Target, normalise_address, resolve
 from domain.ingest.channels import Located, screen
+from domain.ingest.discards import apply_discards
 from domain.ingest.common import past_instant
 from domain.policies import Action, Principal, authorize
 from domain.rollups import NewMessageEvent, record_message_events
@@ -34,6 +35,9 @@ class EventInput:
     occurred_at: datetime
     contact_id: int | None = None
     address: str | None = None
+    # BOUNCED: HARD or SOFT; FAILED: why (INVALID_ADDRESS discards the contact). Other types: neither.
+    bounce: BounceType | None = None
+    failure: FailureReason | None = None
     # A problem the API layer already found (an unreadable contact id): the event is rejected with it.
     problem: DomainError | None = None
 
@@ -68,6 +72,7 @@ class _Checked:
     type: MessageEventType
     occurred_at: datetime
     target: Target
+    detail: str | None
 
 
 def _check(event: EventInput, now: datetime) -> _Checked:
@@ -80,6 +85,14 @@ def _check(event: EventInput, now: datetime) -> _Checked:
     if len(message_id) > MAX_MESSAGE_ID:
         raise InvalidInput(f"a message id is at most {MAX_MESSAGE_ID} characters", field="messageId")
     occurred_at = past_instant(event.occurred_at, now=now, field="occurredAt")
+    if event.bounce is not None and event.type != MessageEventType.BOUNCED:
+        raise InvalidInput("only a BOUNCED event says whether the bounce was HARD or SOFT", field="bounce")
+    if event.failure is not None and event.type != MessageEventType.FAILED:
+        raise InvalidInput("only a FAILED event says why it failed", field="failure")
+    if event.type in (MessageEventType.BLOCKED_UNSUBSCRIBED, MessageEventType.BLOCKED_DISCARDED):
+        raise InvalidInput("blocked sends are Rapport's verdict on a SENT event: send SENT", field="type")
+    given = event.bounce or event.failure
+    detail = None if given is None else given.value
     if event.contact_id is not None:
         # The id names the contact; an address sent along is only the pipeline's own note.
         target = Target(event.contact_id, event.channel, None)
@@ -87,7 +100,7 @@ def _check(event: EventInput, now: datetime) -> _Checked:
         target = Target(None, event.channel, normalise_address(event.channel, event.address))
     else:
         raise InvalidInput("name the contact: give its id or its address on the channel", field="contactId")
-    return _Checked(message_id, event.channel, event.type, occurred_at, target)
+    return _Checked(message_id, event.channel, event.type, occurred_at, target, detail)
 
 
 async def record_events(
@@ -115,12 +128,13 @@ async def record_events(
             if isinstance(who, DomainError):
                 rejections.append(Rejection(i, who))
             else:
-                as_sent = NewMessageEvent(who, c.channel, c.type, c.message_id, c.occurred_at)
+                as_sent = NewMessageEvent(who, c.channel, c.type, c.message_id, c.occurred_at, c.detail)
                 located[i] = Located(as_sent, c.target.address)
         final, refused = await screen(session.raw, workspace_id=ws, located=located)
         rejections += [Rejection(i, error) for i, error in refused.items()]
         result = await record_message_events(
             session.raw, workspace_id=ws, events=[final[i] for i in sorted(final)], now=now
         )
+        await apply_discards(session.raw, principal=principal, events=result.fresh, now=now)
     rejections.sort(key=lambda r: r.index)
     return EventsOutcome(accepted=result.accepted, duplicates=result.duplicates, rejections=tuple(rejections))

@@ -25,6 +25,8 @@ class MessageEvent(SQLModel, table=True):
     message_id: str = Field(sa_type=String(200))
     occurred_at: datetime = Field(sa_type=UtcDateTime)
     recorded_at: datetime = Field(sa_type=UtcDateTime)
+    # BOUNCED: HARD or SOFT (None: the pipeline did not say; counted as soft); FAILED: a FailureReason.
+    detail: str | None = Field(default=None, sa_type=String(32))
 
 
 class ContactChannelDaily(SQLModel, table=True):
@@ -47,3 +49,4 @@ class ContactChannelDaily(SQLModel, table=True):
     bounced: int = 0
     failed: int = 0
     blocked: int = 0
+    complained: int = 0

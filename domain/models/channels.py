@@ -31,3 +31,8 @@ class ChannelSubscription(SQLModel, table=True):
         default=None, sa_column=Column(enum_type(MessageEventType), nullable=True)
     )
     last_event_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Rollups kept on write: bounces of messages on this channel (a BOUNCED event that named no kind
+    # counts as soft), and the latest one.
+    hard_bounces: int = 0
+    soft_bounces: int = 0
+    last_bounce_at: datetime | None = Field(default=None, sa_type=UtcDateTime)

@@ -51,6 +51,10 @@ class Contact(SQLModel, table=True):
         default=None, sa_column=Column(enum_type(DiscardReason), nullable=True)
     )
     discarded_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    # Discarded by a message event (hard bounce, complaint, invalid address): the channel and the
+    # address it went to, so that reactivation can tell whether the address has changed since.
+    discard_channel: str | None = Field(default=None, sa_type=String(32))
+    discard_address: str | None = Field(default=None, sa_type=String(320))
     # Rollup kept on write: the latest activity of any kind (see domain.engagement).
     last_activity_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
     created_at: datetime = Field(sa_type=UtcDateTime)

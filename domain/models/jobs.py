@@ -32,6 +32,8 @@ class Job(SQLModel, table=True):
     skipped: int = 0
     # Import errors found beyond the ones stored in job_row_error (domain.imports.handler.MAX_STORED_ERRORS).
     omitted_errors: int = 0
+    # Imports: created rows whose e-mail or phone had been deleted before (they came back SUSPENDED).
+    previously_deleted: int = 0
     # Position of the last item whose effects are committed; work resumes after it.
     cursor: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))

@@ -151,6 +151,8 @@ CHANNELS = Shape(
         _enum("status", "ch.status", SubscriptionStatus), _time("changed_at", "ch.changed_at"),
         _text("reason", "ch.reason"), _int("changed_by_user_id", "ch.changed_by_user_id"),
         _enum("last_event_type", "ch.last_event_type", MessageEventType), _time("last_event_at", "ch.last_event_at"),
+        _int("hard_bounces", "ch.hard_bounces"), _int("soft_bounces", "ch.soft_bounces"),
+        _time("last_bounce_at", "ch.last_bounce_at"),
     ),
     "channel_subscription ch WHERE ch.contact_id = c.id AND ch.workspace_id = :ws",
     "ch.id",
@@ -199,7 +201,7 @@ def conversations_since(param: str) -> Shape:
     )
 
 
-COUNTER_NAMES = ("sent", "delivered", "read", "clicked", "replied", "bounced", "failed", "blocked")
+COUNTER_NAMES = ("sent", "delivered", "read", "clicked", "replied", "bounced", "failed", "blocked", "complained")
 
 
 def channel_counters_since(param: str) -> Shape:
@@ -241,7 +243,7 @@ def activity(after_params: Sequence[str] | None) -> Shape:
         "EventRow",
         (
             _int("id", "e.id"), _enum("channel", "e.channel", Channel), _enum("type", "e.type", MessageEventType),
-            _time("occurred_at", "e.occurred_at"), _text("message_id", "e.message_id"),
+            _time("occurred_at", "e.occurred_at"), _text("message_id", "e.message_id"), _text("detail", "e.detail"),
         ),
         f"message_event e WHERE {where}",
         "e.occurred_at DESC, e.id DESC",

@@ -13,6 +13,7 @@ from domain.enums import ContactOrigin, DiscardReason
 from domain.errors import Conflict, DomainError, ErrorCode, InvalidInput
 from domain.models import Company, Contact, ContactList, Department, Tag
 from domain.policies import Action, Principal, authorize
+from domain.repositories import channel_addresses
 from domain.repositories import contact_writes as repo
 from domain.services import audit, lookups
 from domain.text import fold, search_text
@@ -80,6 +81,10 @@ async def _apply(session: RequestSession, principal: Principal, contact: Contact
         new["department_id"] = changes.department_id
     email = new.get("email", contact.email)
     phone = new.get("phone", contact.phone)
+    if contact.id is None or "email" in new or "phone" in new:
+        # Created, or an address changed: one must remain (a contact stored before this rule keeps its
+        # other edits).
+        contact_rules.require_address(email, phone, field="phone" if "phone" in new and "email" not in new else "email")
     duplicate = await repo.find_duplicate(
         session.raw, workspace_id=principal.workspace_id, email=email, phone=phone, exclude_id=contact.id
     )
@@ -170,6 +175,9 @@ async def _create(
         session.raw.add(contact)
         await session.raw.flush()
         ws = principal.workspace_id
+        await channel_addresses.open_channels(
+            session.raw, workspace_id=ws, contacts=[(contact.id, contact.email, contact.phone)], now=now
+        )
         await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in changes.tag_ids], now=now)
         await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(contact.id, t) for t in changes.list_ids], now=now)
         custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
@@ -188,6 +196,11 @@ async def update_contact(
             contact = await lookups.contact(session, principal, contact_id, field="id")
             old = {k: getattr(contact, k) for k in ("name", "email", "phone", "language", "company_id", "department_id")}
             new.update(await _apply(session, principal, contact, changes))
+            moved = {k: new[k] for k in ("email", "phone") if k in new and new[k] != old[k]}
+            if moved:
+                await channel_addresses.follow(
+                    session.raw, workspace_id=principal.workspace_id, contact_id=contact.id, changed=moved, now=now
+                )
             custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
             trail = audit.diff(old, new) + custom
             if trail:
@@ -198,17 +211,39 @@ async def update_contact(
     return contact
 
 
+def address_unchanged(contact: Contact) -> bool:
+    """A hard-bounced or invalid contact still has the address its discarding event went to (or that
+    address was never recorded, so nothing shows it changed)."""
+    if contact.discard_reason not in (DiscardReason.HARD_BOUNCE, DiscardReason.INVALID_ADDRESS):
+        return False
+    if contact.discard_address is None:
+        return True
+    current = contact.email if contact.discard_channel == "EMAIL" else contact.phone
+    return current == contact.discard_address
+
+
 async def set_discard(
-    *, session: RequestSession, principal: Principal, contact_id: int, suspend: bool, now: datetime
+    *, session: RequestSession, principal: Principal, contact_id: int, suspend: bool, now: datetime,
+    force: bool = False,
 ) -> Contact:
-    """Suspend a contact by hand, or reactivate a discarded one (its status follows from activity again)."""
+    """Suspend a contact by hand, or reactivate a discarded one (its status follows from activity again).
+
+    A HARD_BOUNCE or INVALID_ADDRESS contact whose address has not changed since comes back only with
+    `force`: its messages would fail again."""
     authorize(principal, Action.WRITE)
     async with write_transaction(session.raw):
         contact = await lookups.contact(session, principal, contact_id, field="id")
         old = contact.discard_reason
         new = DiscardReason.SUSPENDED if suspend else None
+        if not suspend and not force and address_unchanged(contact):
+            raise Conflict(
+                f"the contact was discarded for {old.value if old else 'its address'} and its address has not changed "
+                "since: correct it first, or reactivate with force: true", field="force",
+            )
         if old != new:
             contact.discard_reason, contact.discarded_at, contact.updated_at = new, now if suspend else None, now
+            if not suspend:
+                contact.discard_channel = contact.discard_address = None
             audit.record(
                 session.raw, principal=principal, contact_id=contact.id,
                 action="CONTACT_SUSPENDED" if suspend else "CONTACT_REACTIVATED",

@@ -37,8 +37,13 @@ def operation_text(operation: str) -> str:
 
 
 def root_field(operation: str) -> str:
-    """The mutation field an operation of actions.graphql calls: ContactAddTags -> contactAddTags."""
-    return operation[0].lower() + operation[1:]
+    """The (first) mutation field an operation of actions.graphql calls: ContactAddTags -> contactAddTags."""
+    (node,) = [
+        d for d in parse(ACTIONS).definitions
+        if isinstance(d, OperationDefinitionNode) and d.name is not None and d.name.value == operation
+    ]
+    first = node.selection_set.selections[0]
+    return first.alias.value if first.alias else first.name.value  # type: ignore[union-attr]
 
 
 async def act(client: httpx.AsyncClient, operation: str, variables: dict[str, Any], *, key: str) -> dict[str, Any]:

@@ -288,7 +288,7 @@ async def test_the_trail_pages_newest_first_and_holds_contact_changes_too(client
     ws = await workspaces.create()
     for n in range(3):
         await act(client, "UserCreate", {"input": {"email": f"p{n}@example.com", "name": f"P{n}", "role": "AGENT"}}, key=ws.admin_key)
-    contact = await gql(client, 'mutation { contactCreate(input: {name: "Ana"}) { contact { id } } }', key=ws.admin_key)
+    contact = await gql(client, 'mutation { contactCreate(input: {name: "Ana", email: "ana@example.com"}) { contact { id } } }', key=ws.admin_key)
 
     first = data_of(await gql(client, "query($after: String) { auditTrail(first: 2, after: $after) { pageInfo { hasNextPage endCursor } edges { node { action contactId } } } }", key=ws.admin_key))["auditTrail"]
     rest = data_of(await gql(client, "query($after: String) { auditTrail(first: 10, after: $after) { pageInfo { hasNextPage } edges { node { action } } } }", {"after": first["pageInfo"]["endCursor"]}, key=ws.admin_key))["auditTrail"]

@@ -28,7 +28,8 @@ RENAME = (
 )
 PROFILE = "query Profile($id: ID!) { contact(id: $id) { name tags { name } } }"
 TAG = "mutation Tag($id: ID!, $tags: [ID!]!) { contactAddTags(contactId: $id, tagIds: $tags) { userErrors { code } } }"
-CREATE = "mutation Create($name: String!) { contactCreate(input: {name: $name}) { contact { id } userErrors { code } } }"
+CREATE = ("mutation Create($name: String!, $email: String!) { contactCreate(input: {name: $name, email: $email}) "
+          "{ contact { id } userErrors { code } } }")
 
 
 def batching(max_operations: int, **extra) -> Settings:
@@ -92,7 +93,7 @@ async def test_a_batch_over_the_maximum_is_refused_and_none_of_it_runs(engine, c
     # given a maximum of 2 operations per batch
     ws = await workspaces.create()
     before = await snapshot(engine, ws.id)
-    batch = [{"query": CREATE, "variables": {"name": f"Person {i}"}} for i in range(3)]
+    batch = [{"query": CREATE, "variables": {"name": f"Person {i}", "email": f"person{i}@example.com"}} for i in range(3)]
     async with serve(batching(2), engine, clock, models) as http:
         # when
         response = await http.post("/graphql", json=batch, headers=auth(ws.admin_key))
@@ -113,7 +114,8 @@ async def test_each_operation_of_a_batch_takes_a_rate_limit_token(engine, clock,
     async with serve(settings, engine, clock, models) as http:
         # when a batch of 3 reads runs (2 tokens left), then a batch of 3 creates, then a single request
         three = await http.post("/graphql", json=[{"query": "{ viewer { user { role } } }"}] * 3, headers=auth(ws.admin_key))
-        creates = [{"query": CREATE, "variables": {"name": f"Person {i}"}} for i in range(3)]
+        creates = [{"query": CREATE, "variables": {"name": f"Person {i}", "email": f"person{i}@example.com"}}
+                   for i in range(3)]
         refused = await http.post("/graphql", json=creates, headers=auth(ws.admin_key))
         single = await http.post("/graphql", json={"query": "{ viewer { user { role } } }"}, headers=auth(ws.admin_key))
 

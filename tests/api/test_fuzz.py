@@ -297,12 +297,17 @@ async def test_malformed_scalars_are_bad_user_input_and_write_nothing(fz):
     await LoopBridge.run_in_thread(check)
 
 
+def _phone_for(odd: str) -> str:
+    """A phone of its own for each odd code point (contacts are unique by phone)."""
+    return f"+54911{5550000 + sum(map(ord, odd)) % 10_000:07d}"
+
+
 @pytest.mark.parametrize("odd", ODD)
 async def test_odd_code_points_in_free_text_round_trip_or_are_refused(fz, odd):
     # An odd code point inside a name or note is the caller's business: stored as sent, or refused
     # with BAD_USER_INPUT; never an internal error.
     name = f"Odd {odd} Person"
-    answer = await post(fz.http, CONTACT_CREATE, fz.a.key(Role.ADMIN), {"input": {"name": name}})
+    answer = await post(fz.http, CONTACT_CREATE, fz.a.key(Role.ADMIN), {"input": {"name": name, "phone": _phone_for(odd)}})
     assert_no_internal_error(answer, f"contactCreate(name={name!r})")
     if answer.codes():
         assert answer.codes() == {"BAD_USER_INPUT"}, answer.text
@@ -332,10 +337,10 @@ async def test_nul_in_text_is_refused_up_front_on_every_engine(fz, where):
     # PostgreSQL cannot store U+0000: once an INTERNAL_SERVER_ERROR there, now BAD_USER_INPUT everywhere.
     before = await asyncio.to_thread(fz.snapshot, fz.a)  # snapshot() is for worker threads (LoopBridge)
     if where == "document":
-        answer = await post(fz.http, 'mutation { contactCreate(input: {name: "Odd \\u0000 Person"}) { contact { id } } }',
+        answer = await post(fz.http, 'mutation { contactCreate(input: {name: "Odd \\u0000 Person", email: "odd@example.com"}) { contact { id } } }',
                             fz.a.key(Role.ADMIN), {})
     else:
-        answer = await post(fz.http, CONTACT_CREATE, fz.a.key(Role.ADMIN), {"input": {"name": "Odd \x00 Person"}})
+        answer = await post(fz.http, CONTACT_CREATE, fz.a.key(Role.ADMIN), {"input": {"name": "Odd \x00 Person", "email": "odd@example.com"}})
     assert answer.codes() == {"BAD_USER_INPUT"}, answer.text
     assert "NUL" in answer.text
     assert not changed(before, await asyncio.to_thread(fz.snapshot, fz.a))

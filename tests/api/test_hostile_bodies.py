@@ -13,7 +13,7 @@ from api.app import create_app
 from domain.settings import Settings
 from tests.api.action_helpers import snapshot
 
-CREATE = 'mutation($n: String!) { contactCreate(input: {name: $n}) { contact { id } userErrors { code } } }'
+CREATE = 'mutation($n: String!) { contactCreate(input: {name: $n, email: "hostile@example.com"}) { contact { id } userErrors { code } } }'
 VIEWER = "{ viewer { user { id } } }"
 DEEP = "[" * 5000 + "]" * 5000
 

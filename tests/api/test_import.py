@@ -210,11 +210,21 @@ async def test_a_deleted_contact_imported_again_comes_back_suspended(client, eng
     await workspaces._add(models.ContactTombstone(
         workspace_id=ws.id, kind="phone", value_hash=tombstone_hash("phone", "+5491155550101"), deleted_at=clock.now()))
 
-    # when
     data = "name,phone\nMaría,+54 9 11 5555-0101\nAna,+54 9 11 5555-0199\n"
-    await imported(client, engine, clock, ws.admin_key, data)
+    counted = "query($id: ID!) { node(id: $id) { ... on ImportJob { created previouslyDeleted } } }"
+    # when a dry run looks first: it says which rows would come back suspended
+    trial = await upload(client, ws.admin_key, data, dryRun=True)
+    await finish(engine, clock, trial)
+    seen = data_of(await gql(client, counted, {"id": trial["job"]["id"]}, key=ws.agent_key))["node"]
+    assert seen == {"created": 2, "previouslyDeleted": 1}
 
-    # then
+    # when
+    payload = await upload(client, ws.admin_key, data)
+    await finish(engine, clock, payload)
+
+    # then the job says one created row was a contact deleted before, and that one is suspended
+    seen = data_of(await gql(client, counted, {"id": payload["job"]["id"]}, key=ws.agent_key))["node"]
+    assert seen == {"created": 2, "previouslyDeleted": 1}
     people = await contacts(engine, ws)
     assert (people["María"].discard_reason, people["Ana"].discard_reason) == (DiscardReason.SUSPENDED, None)
     query = "query($id: ID!) { contact(id: $id) { status discardReason } }"

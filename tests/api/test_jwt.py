@@ -82,7 +82,7 @@ async def test_a_role_claim_may_lower_the_role_never_raise_it(engine, clock, mod
 
     async with app_with_jwks(engine, clock, models, provider.url) as http:
         assert await viewer_role(http, bearer) == acting
-        created = await gql(http, 'mutation { contactCreate(input: {name: "Probe"}) { userErrors { code } } }', key=bearer)
+        created = await gql(http, 'mutation { contactCreate(input: {name: "Probe", email: "probe@example.com"}) { userErrors { code } } }', key=bearer)
 
     # a write needs OPERATOR: the acting role decides, not the stored one
     expected = [] if acting != "AGENT" else [{"code": "FORBIDDEN"}]
