@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from domain.enums import ContactOrderField, EngagementStatus, SortDirection
+from domain.enums import Channel, ContactOrderField, DiscardReason, EngagementStatus, SortDirection, SubscriptionStatus
 from domain.errors import InvalidInput
 
 # Ids one facet may name. Far more than a person picks, and every facet of a filter and of its segment
@@ -30,12 +30,18 @@ class ContactFilter:
     company_ids: tuple[int, ...] = ()
     department_ids: tuple[int, ...] = ()
     flow_ids: tuple[int, ...] = ()
+    # DISCARDED contacts discarded for one of these reasons (the suspended tab: (SUSPENDED,)).
+    discard_reasons: tuple[DiscardReason, ...] = ()
+    # Contacts with a channel in one of these states, e.g. ((WHATSAPP, UNSUBSCRIBED),).
+    channel_statuses: tuple[tuple[Channel, SubscriptionStatus], ...] = ()
     segment_id: int | None = None
 
     def __post_init__(self) -> None:
         for attribute, name in FACETS:
             if len(getattr(self, attribute)) > MAX_IDS_PER_FACET:
                 raise InvalidInput(f"a filter names at most {MAX_IDS_PER_FACET:,} ids per facet", field=f"filter.{name}")
+        if len(set(self.channel_statuses)) > len(Channel) * len(SubscriptionStatus):
+            raise InvalidInput("a filter names each channel and status at most once", field="filter.channelStatus")
 
     def without_statuses(self) -> "ContactFilter":
         return replace(self, statuses=())
@@ -50,6 +56,8 @@ class ContactFilter:
             "companyIds": list(self.company_ids),
             "departmentIds": list(self.department_ids),
             "flowIds": list(self.flow_ids),
+            "discardReason": [r.value for r in self.discard_reasons],
+            "channelStatus": [{"channel": c.value, "status": s.value} for c, s in self.channel_statuses],
         }
         return {k: v for k, v in data.items() if v}
 
@@ -68,6 +76,10 @@ class ContactFilter:
             company_ids=ids("companyIds"),
             department_ids=ids("departmentIds"),
             flow_ids=ids("flowIds"),
+            discard_reasons=tuple(DiscardReason(r) for r in data.get("discardReason") or ()),
+            channel_statuses=tuple(
+                (Channel(c["channel"]), SubscriptionStatus(c["status"])) for c in data.get("channelStatus") or ()
+            ),
         )
 
 

@@ -6,10 +6,11 @@ from api.context import Info
 from api.ids import parse_global_id, parse_typed_id, parse_typed_ids
 from api.mutations.common import UserError, attempt, wake_job_runner
 from api.query import MAX_SEARCH_LENGTH
-from api.types.enums import BulkAction
+from api.types.enums import BulkAction, Channel
 from api.types.inputs import ContactFilter, to_query
 from api.types.jobs import BulkJob
 from domain.enums import BulkAction as Action
+from domain.enums import Channel as DomainChannel
 from domain.errors import InvalidInput
 from domain.jobs.bulk_action import target_model
 from domain.services import bulk
@@ -32,7 +33,9 @@ class ContactsBulkActionPayload:
     )
     job: BulkJob | None = strawberry.field(
         description="The job applying the action, polled with node(id:); null for a dry run. "
-        "`processed` counts every contact handled; `failed` those deleted before their turn."
+        "`processed` counts every contact handled; `failed` those deleted before their turn; `skipped` those "
+        "left as they were on purpose (REACTIVATE without force: an unchanged failed address; UNSUBSCRIBE: no "
+        "address for the channel)."
     )
     user_errors: list[UserError]
 
@@ -61,8 +64,10 @@ def _target(target_id: strawberry.ID | None, action: Action) -> int | None:
 @strawberry.type
 class BulkMutations:
     @strawberry.mutation(
-        description="ADD_TAG (targetId: a Tag), ADD_TO_GROUP (a Group), CONNECT_FLOW (a Flow), SUSPEND or DELETE on "
-        "a selection. dryRun only counts. Otherwise a job applies it in batches in the background and survives a "
+        description="On a selection: ADD_TAG / REMOVE_TAG (targetId: a Tag), ADD_TO_GROUP / REMOVE_FROM_GROUP (a "
+        "Group), ADD_TO_LIST / REMOVE_FROM_LIST (a ContactList), CONNECT_FLOW (a Flow), SUSPEND, REACTIVATE (force: "
+        "also hard-bounced or invalid contacts whose address has not changed), UNSUBSCRIBE (channel, reason) or "
+        "DELETE. dryRun only counts. Otherwise a job applies it in batches in the background and survives a "
         "restart; poll it with node(id:). OPERATOR and ADMIN (DELETE too, like contactDelete)."
     )
     async def contacts_bulk_action(
@@ -72,6 +77,9 @@ class BulkMutations:
         action: BulkAction,
         target_id: strawberry.ID | None = None,
         dry_run: bool | None = False,
+        channel: Channel | None = None,
+        reason: str | None = None,
+        force: bool | None = False,
     ) -> ContactsBulkActionPayload:
         ctx = info.context
 
@@ -81,6 +89,10 @@ class BulkMutations:
                 session=ctx.session, principal=ctx.caller, selection=_selection(selection), action=domain_action,
                 target_id=_target(target_id, domain_action), dry_run=bool(dry_run), now=ctx.now,
                 queued=wake_job_runner(info),
+                options=bulk.BulkOptions(
+                    channel=None if channel is None else DomainChannel(channel),
+                    reason=(reason or "").strip() or None, force=bool(force),
+                ),
             )
 
         outcome, errors = await attempt(info, run)

@@ -100,6 +100,34 @@ class ContactLinkMutations:
 
         return await _contact_payload(info, run)
 
+    @strawberry.mutation(description="Put the contact in groups it is not in yet (at most 1,000 ids per call).")
+    async def contact_add_to_groups(
+        self, info: Info, contact_id: strawberry.ID, group_ids: list[strawberry.ID]
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_links.add_to_groups(
+                session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
+                group_ids=parse_typed_ids(group_ids, "Group", field="groupIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
+            )
+
+        return await _contact_payload(info, run)
+
+    @strawberry.mutation(description="Take the contact out of groups; groups it is not in are ignored.")
+    async def contact_remove_from_groups(
+        self, info: Info, contact_id: strawberry.ID, group_ids: list[strawberry.ID]
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await contact_links.remove_from_groups(
+                session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
+                group_ids=parse_typed_ids(group_ids, "Group", field="groupIds", limit=MAX_IDS_PER_CALL), now=ctx.now,
+            )
+
+        return await _contact_payload(info, run)
+
     @strawberry.mutation(description="Add contacts to a list (at most 1,000 per call; use a bulk action for more).")
     async def contact_list_add_contacts(
         self, info: Info, list_id: strawberry.ID, contact_ids: list[strawberry.ID]

@@ -8,7 +8,7 @@ import strawberry
 from api.access.types import User
 from api.context import Info
 from api.ids import to_global_id
-from api.types.enums import Role
+from api.types.enums import FlowEnrolmentStatus, Role
 from api.types.node import Node
 from domain import models
 
@@ -101,6 +101,18 @@ class Flow(Node):
     @classmethod
     def from_row(cls, row: models.Flow) -> "Flow":
         return cls(pk=row.id, id=to_global_id("Flow", row.id), name=row.name)
+
+
+@strawberry.type(description="A contact's enrolment in a flow (an automated journey) and where it stands.")
+class FlowEnrolment:
+    flow: Flow
+    status: FlowEnrolmentStatus
+    enrolled_at: datetime
+
+    @classmethod
+    def from_row(cls, row: Any) -> "FlowEnrolment":
+        return cls(flow=Flow(pk=row.id, id=to_global_id("Flow", row.id), name=row.name), status=row.status,
+                   enrolled_at=row.enrolled_at)
 
 
 @strawberry.type(description="A tenant: everything a key can see belongs to its workspace.")

@@ -12,7 +12,7 @@ from api.context import Info
 from api.errors import domain_errors_as_graphql
 from api.ids import to_global_id
 from api.prefetch import PARTS, Want
-from api.types.catalog import Company, ContactList, Department, Group, Tag, maybe
+from api.types.catalog import FlowEnrolment, Company, ContactList, Department, Group, Tag, maybe
 from api.types.conversation import Conversation
 from api.types.enums import ContactOrigin, DiscardReason, EngagementStatus
 from api.types.history import ContactHistoryConnection
@@ -120,7 +120,7 @@ def _ticket_counts(counts: dict[Any, int]) -> "TicketCounts":
 PARTS.update({
     **{graphql: (lambda name=name: _plain(name)) for graphql, name in (
         ("company", "company"), ("department", "department"), ("assignment", "assignment"),
-        ("channels", "channels"), ("lists", "lists"), ("groups", "groups"), ("tags", "tags"),
+        ("channels", "channels"), ("lists", "lists"), ("groups", "groups"), ("tags", "tags"), ("flows", "flows"),
         ("customFields", "custom_fields"), ("happiness", "happiness"), ("tickets", "tickets"),
     )},
     "notes": _notes,
@@ -212,6 +212,10 @@ class Contact(Node):
     @strawberry.field
     def groups(self, info: Info) -> list[Group]:
         return self._part(info, _plain("groups"), lambda rows: [Group.from_row(r) for r in rows])
+
+    @strawberry.field(description="The flows the contact is enrolled in, newest enrolment first, with its status.")
+    def flows(self, info: Info) -> list[FlowEnrolment]:
+        return self._part(info, _plain("flows"), lambda rows: [FlowEnrolment.from_row(r) for r in rows])
 
     @strawberry.field
     def tags(self, info: Info) -> list[Tag]:

@@ -15,6 +15,7 @@ FailureReason = strawberry.enum(enums.FailureReason, description="INVALID_ADDRES
                                 "messages at all (discards the contact); OTHER: anything else.")
 EngagementStatus = strawberry.enum(enums.EngagementStatus)
 DiscardReason = strawberry.enum(enums.DiscardReason)
+FlowEnrolmentStatus = strawberry.enum(enums.FlowEnrolmentStatus)
 CustomFieldType = strawberry.enum(enums.CustomFieldType)
 SatisfactionLabel = strawberry.enum(enums.SatisfactionLabel)
 NpsCategory = strawberry.enum(enums.NpsCategory)

@@ -3,10 +3,17 @@
 import strawberry
 
 from api.ids import parse_typed_id, parse_typed_ids
-from api.types.enums import ContactOrderField, EngagementStatus, SortDirection
+from api.types.enums import Channel, ContactOrderField, DiscardReason, EngagementStatus, SortDirection, SubscriptionStatus
+from domain import enums as domain_enums
 from domain import filters
 from domain.enums import ContactOrderField as OrderField
 from domain.enums import SortDirection as Direction
+
+
+@strawberry.input(description="One channel in one state.")
+class ChannelStatusFilter:
+    channel: Channel
+    status: SubscriptionStatus
 
 
 @strawberry.input(
@@ -21,6 +28,12 @@ class ContactFilter:
     company_ids: list[strawberry.ID] | None = None
     department_ids: list[strawberry.ID] | None = None
     flow_ids: list[strawberry.ID] | None = None
+    discard_reason: list[DiscardReason] | None = strawberry.field(
+        default=None, description="DISCARDED contacts discarded for any of these reasons ([SUSPENDED]: the suspended tab)."
+    )
+    channel_status: list[ChannelStatusFilter] | None = strawberry.field(
+        default=None, description="Contacts with any of these channel states, e.g. [{channel: WHATSAPP, status: UNSUBSCRIBED}]."
+    )
     segment_id: strawberry.ID | None = strawberry.field(
         default=None, description="Also apply this segment's saved filter and search."
     )
@@ -37,6 +50,10 @@ class ContactFilter:
             company_ids=ids(self.company_ids, "Company", "companyIds"),
             department_ids=ids(self.department_ids, "Department", "departmentIds"),
             flow_ids=ids(self.flow_ids, "Flow", "flowIds"),
+            discard_reasons=tuple(dict.fromkeys(domain_enums.DiscardReason(r) for r in self.discard_reason or ())),
+            channel_statuses=tuple(dict.fromkeys(
+                (domain_enums.Channel(c.channel), domain_enums.SubscriptionStatus(c.status)) for c in self.channel_status or ()
+            )),
             segment_id=parse_typed_id(self.segment_id, "Segment", field="filter.segmentId") if self.segment_id else None,
         )
 

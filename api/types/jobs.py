@@ -25,6 +25,7 @@ class BulkJob(Node):
     total: int
     processed: int
     failed: int
+    skipped: int
     created_at: datetime
     finished_at: datetime | None
     error: str | None
@@ -33,8 +34,8 @@ class BulkJob(Node):
     def from_row(cls, row: models.Job) -> "BulkJob":
         return cls(
             pk=row.id, id=to_global_id("BulkJob", row.id), status=row.status, action=str(row.params.get("action", "")),
-            total=row.total, processed=row.processed, failed=row.failed, created_at=row.created_at,
-            finished_at=row.finished_at, error=row.error,
+            total=row.total, processed=row.processed, failed=row.failed, skipped=row.skipped,
+            created_at=row.created_at, finished_at=row.finished_at, error=row.error,
         )
 
 

@@ -4,8 +4,11 @@ Each batch is set-based (one INSERT ... SELECT or UPDATE per table) and, in the 
 writes one audit entry per contact it changed and advances the job's cursor and counters.
 
 Counting: `processed` counts every item handled, so processed == total at the end; `failed` counts
-the items among them whose contact was deleted after the job was created (nothing to apply to).
-Contacts that already had the tag, group, flow or suspension are processed, unchanged, unaudited.
+the items among them whose contact was deleted after the job was created (nothing to apply to);
+`skipped` those the action left as they were on purpose: REACTIVATE without `force` leaves a
+hard-bounced or invalid contact whose address has not changed discarded, UNSUBSCRIBE a contact
+without an address for the channel. Contacts that already had (or lacked) the tag, list, group,
+flow, suspension, activity or unsubscription are processed, unchanged, unaudited.
 """
 
 from datetime import datetime
@@ -13,10 +16,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import BulkAction, JobKind
+from domain.enums import AuditAction, BulkAction, Channel, JobKind
 from domain.errors import NotFound
 from domain.jobs import registry
-from domain.models import ContactTag, Flow, FlowEnrolment, Group, GroupMember, Job, Tag
+from domain.models import ContactList, ContactListMember, ContactTag, Flow, FlowEnrolment, Group, GroupMember, Job, Tag
 from domain.repositories import bulk_writes as writes
 from domain.repositories.contact_writes import delete_contacts
 
@@ -26,13 +29,21 @@ BATCH_SIZE = 2_000
 MEMBERSHIP_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str, str]] = {
     BulkAction.ADD_TAG: (Tag, ContactTag.__table__, "tag_id", "TAG_ADDED", "tagIds"),
     BulkAction.ADD_TO_GROUP: (Group, GroupMember.__table__, "group_id", "GROUP_ADDED", "groupIds"),
+    BulkAction.ADD_TO_LIST: (ContactList, ContactListMember.__table__, "list_id", "CONTACT_ADDED_TO_LIST", "listIds"),
     BulkAction.CONNECT_FLOW: (Flow, FlowEnrolment.__table__, "flow_id", "FLOW_CONNECTED", "flowIds"),
+}
+# Actions that take contacts out of something: the same, the audit being the removal's.
+REMOVAL_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str, str]] = {
+    BulkAction.REMOVE_TAG: (Tag, ContactTag.__table__, "tag_id", "CONTACT_TAGS_REMOVED", "tagIds"),
+    BulkAction.REMOVE_FROM_GROUP: (Group, GroupMember.__table__, "group_id", "CONTACT_GROUPS_REMOVED", "groupIds"),
+    BulkAction.REMOVE_FROM_LIST: (
+        ContactList, ContactListMember.__table__, "list_id", "CONTACT_REMOVED_FROM_LIST", "listIds"),
 }
 
 
 def target_model(action: BulkAction) -> Any | None:
-    """What `targetId` names for an action (a Tag, Group or Flow), or None when it takes none."""
-    entry = MEMBERSHIP_ACTIONS.get(action)
+    """What `targetId` names for an action (a Tag, ContactList, Group or Flow), or None when it takes none."""
+    entry = MEMBERSHIP_ACTIONS.get(action) or REMOVAL_ACTIONS.get(action)
     return entry[0] if entry else None
 
 
@@ -51,6 +62,48 @@ async def _add_to(
         changed += await writes.reactivate_enrolments(session, batch, flow_id=target_id, now=now)
     change = [{"field": audit_field, "old": None, "new": [target_id]}]
     return [(c, audit_action, change) for c in sorted(changed)]
+
+
+async def _remove_from(
+    session: AsyncSession, batch: writes.Batch, action: BulkAction, target_id: int
+) -> AuditRows:
+    model, table, column, audit_action, audit_field = REMOVAL_ACTIONS[action]
+    if not await writes.target_exists(session, model, workspace_id=batch.workspace_id, target_id=target_id):
+        raise NotFound(f"the {model.__name__.lower()} of this job was deleted while it ran")
+    changed = await writes.remove_memberships(session, batch, table=table, column=column, target_id=target_id)
+    change = [{"field": audit_field, "old": [target_id], "new": None}]
+    return [(c, audit_action, change) for c in sorted(changed)]
+
+
+async def _reactivate(
+    session: AsyncSession, batch: writes.Batch, items: list[writes.BatchItem], force: bool, now: datetime
+) -> tuple[AuditRows, int]:
+    """(audit rows, contacts left discarded because their failed address is unchanged)."""
+    old = {i.contact_id: i.discard_reason for i in items}
+    changed, kept = await writes.reactivate(session, batch, force=force, now=now)
+    audit = [
+        (c, AuditAction.CONTACT_REACTIVATED.value,
+         [{"field": "discard_reason", "old": old[c].value if old.get(c) else None, "new": None}])
+        for c in sorted(changed)
+    ]
+    return audit, kept
+
+
+async def _unsubscribe(
+    session: AsyncSession, batch: writes.Batch, job: Job, now: datetime
+) -> tuple[AuditRows, int]:
+    channel = Channel(job.params["channel"])
+    reason = job.params.get("reason")
+    changed, unreachable = await writes.unsubscribe(
+        session, batch, channel=channel, reason=reason, user_id=job.created_by_user_id, now=now
+    )
+    prefix = f"channels.{channel.value}."
+    audit = [
+        (c, AuditAction.CONTACT_UNSUBSCRIBED.value,
+         [{"field": prefix + "status", "old": old, "new": "UNSUBSCRIBED"}, {"field": prefix + "reason", "old": None, "new": reason}])
+        for c, old in sorted(changed.items())
+    ]
+    return audit, unreachable
 
 
 async def _suspend(
@@ -89,12 +142,21 @@ class BulkActionHandler:
         if not items:
             return True
         batch = writes.Batch(job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, upto=items[-1].position)
+        skipped = 0
         if action in MEMBERSHIP_ACTIONS:
             audit = await _add_to(session, batch, action, target_id, now)
+        elif action in REMOVAL_ACTIONS:
+            audit = await _remove_from(session, batch, action, target_id)
         elif action == BulkAction.SUSPEND:
             audit = await _suspend(session, batch, [i for i in items if i.alive], now)
+        elif action == BulkAction.REACTIVATE:
+            audit, skipped = await _reactivate(session, batch, [i for i in items if i.alive],
+                                               bool(job.params.get("force")), now)
+        elif action == BulkAction.UNSUBSCRIBE:
+            audit, skipped = await _unsubscribe(session, batch, job, now)
         else:
             audit = await _delete(session, batch, job, now)
+        job.skipped += skipped
         await writes.add_audit_entries(
             session, workspace_id=job.workspace_id, actor_user_id=job.created_by_user_id, entries=audit, at=now
         )

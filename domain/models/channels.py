@@ -15,6 +15,8 @@ class ChannelSubscription(SQLModel, table=True):
         UniqueConstraint("contact_id", "channel", name="uq_channel_subscription"),
         # Ingestion finds contacts by the address a message went to.
         Index("ix_channel_subscription_address", "workspace_id", "channel", "address"),
+        # The contacts module's channel filter (e.g. unsubscribed from WHATSAPP) and its counts.
+        Index("ix_channel_subscription_state", "workspace_id", "channel", "status", "contact_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

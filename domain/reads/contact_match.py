@@ -96,7 +96,9 @@ def match_queries(queries: Sequence[ContactQuery], *, workspace_id: int, now: da
             ids = getattr(f, attribute)
             if ids:
                 memberships.append((kind, tuple(ids)))
-        row_facets = row_facets or bool(f.company_ids or f.department_ids or search_terms(query.search or ""))
+        row_facets = row_facets or bool(
+            f.company_ids or f.department_ids or f.discard_reasons or f.channel_statuses or search_terms(query.search or "")
+        )
     return ContactMatch(
         workspace_id=workspace_id,
         conditions=tuple(conditions),

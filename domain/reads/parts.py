@@ -12,7 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.enums import Channel, CustomFieldType, MessageEventType, Role, SatisfactionLabel, SubscriptionStatus, TicketStatus
+from domain.enums import (
+    Channel, CustomFieldType, FlowEnrolmentStatus, MessageEventType, Role, SatisfactionLabel, SubscriptionStatus,
+    TicketStatus,
+)
 from domain.reads import json_sql as j
 
 
@@ -141,6 +144,14 @@ def _membership(typename: str, link: str, entity: str, column: str) -> Shape:
 
 
 TAGS = _membership("TagRow", "contact_tag", "tag", "tag_id")
+FLOWS = Shape(
+    "FlowEnrolmentRow",
+    (_int("id", "f.id"), _text("name", "f.name"), _enum("status", "fe.status", FlowEnrolmentStatus),
+     _time("enrolled_at", "fe.enrolled_at")),
+    "flow_enrolment fe JOIN flow f ON f.id = fe.flow_id "
+    "WHERE fe.contact_id = c.id AND fe.workspace_id = :ws AND f.workspace_id = :ws",
+    "fe.enrolled_at DESC, f.id",
+)
 LISTS = _membership("ListRow", "contact_list_member", "contact_list", "list_id")
 GROUPS = _membership("GroupRow", "contact_group_member", "contact_group", "group_id")
 

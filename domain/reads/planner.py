@@ -190,6 +190,7 @@ KINDS: dict[str, _Kind] = {
     "tags": _simple_many(p.TAGS),
     "lists": _simple_many(p.LISTS),
     "groups": _simple_many(p.GROUPS),
+    "flows": _simple_many(p.FLOWS),
     "custom_fields": _simple_many(p.CUSTOM_FIELDS),
     "notes": _offset_page(p.NOTES, p.NOTE_COUNT),
     "happiness": _simple_one(p.LATEST_NPS),

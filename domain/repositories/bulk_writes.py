@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, insert, literal, or_, select, update
+from sqlalchemy import Integer, Select, String, and_, case, delete, exists, func, insert, literal, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime
-from domain.enums import DiscardReason, FlowEnrolmentStatus
+from domain.enums import Channel, DiscardReason, FlowEnrolmentStatus, SubscriptionStatus
 from domain.enums import AuditAction, AuditSource
-from domain.models import AuditEntry, Contact, FlowEnrolment, JobItem
+from domain.models import AuditEntry, ChannelSubscription, Contact, FlowEnrolment, JobItem
 from domain.repositories.upsert import insert_ignore
 
 
@@ -84,6 +84,81 @@ async def add_memberships(
         .returning(table.c.contact_id)
     )
     return list((await session.execute(stmt)).scalars())
+
+
+async def remove_memberships(
+    session: AsyncSession, batch: Batch, *, table: Any, column: str, target_id: int
+) -> list[int]:
+    """Take the batch's contacts out of a tag, list or group; returns the contacts that were in it."""
+    stmt = (
+        delete(table)
+        .where(table.c.workspace_id == batch.workspace_id, table.c[column] == target_id,
+               table.c.contact_id.in_(batch.contact_ids()))
+        .returning(table.c.contact_id)
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def reactivate(session: AsyncSession, batch: Batch, *, force: bool, now: datetime) -> tuple[list[int], int]:
+    """Make the batch's discarded contacts active again; (those changed, those kept discarded).
+
+    Without `force`, a HARD_BOUNCE or INVALID_ADDRESS contact whose address is still the one that
+    failed stays discarded (the rule of contactReactivate, domain.services.contact_edit.address_unchanged).
+    """
+    table = Contact.__table__
+    current = case((table.c.discard_channel == "EMAIL", table.c.email), else_=table.c.phone)
+    unchanged = and_(
+        table.c.discard_reason.in_([DiscardReason.HARD_BOUNCE, DiscardReason.INVALID_ADDRESS]),
+        or_(table.c.discard_address.is_(None), table.c.discard_address == current),
+    )
+    mine = and_(table.c.workspace_id == batch.workspace_id, table.c.id.in_(batch.contact_ids()),
+                table.c.discard_reason.is_not(None))
+    kept = 0 if force else int(await session.scalar(select(func.count()).select_from(table).where(mine, unchanged)) or 0)
+    stmt = (
+        update(table)
+        .where(mine, *(() if force else (not_(unchanged),)))
+        .values(discard_reason=None, discarded_at=None, discard_channel=None, discard_address=None, updated_at=now)
+        .returning(table.c.id)
+    )
+    return list((await session.execute(stmt)).scalars()), kept
+
+
+async def unsubscribe(
+    session: AsyncSession, batch: Batch, *, channel: Channel, reason: str | None, user_id: int | None, now: datetime
+) -> tuple[dict[int, str | None], int]:
+    """Unsubscribe the batch's contacts from `channel`: ({contact: its status before}, contacts without
+    an address for the channel). A contact without a row for the channel gets an UNSUBSCRIBED one."""
+    subs = ChannelSubscription.__table__
+    contacts = Contact.__table__
+    address = contacts.c.email if channel == Channel.EMAIL else contacts.c.phone
+    chosen = and_(contacts.c.workspace_id == batch.workspace_id, contacts.c.id.in_(batch.contact_ids()))
+    unreachable = int(await session.scalar(
+        select(func.count()).select_from(contacts).where(
+            chosen, address.is_(None),
+            ~exists().where(subs.c.contact_id == contacts.c.id, subs.c.channel == channel),
+        )
+    ) or 0)
+    updated = (await session.execute(
+        update(subs)
+        .where(subs.c.workspace_id == batch.workspace_id, subs.c.channel == channel,
+               subs.c.status == SubscriptionStatus.SUBSCRIBED, subs.c.contact_id.in_(batch.contact_ids()))
+        .values(status=SubscriptionStatus.UNSUBSCRIBED, changed_at=now, reason=reason, changed_by_user_id=user_id)
+        .returning(subs.c.contact_id)
+    )).scalars().all()
+    fresh = select(
+        contacts.c.workspace_id, contacts.c.id, literal(channel.value), address,
+        literal(SubscriptionStatus.UNSUBSCRIBED.value), literal(now, UtcDateTime()), literal(reason, String()),
+        literal(user_id, Integer()), literal(0), literal(0),
+    ).where(chosen, address.is_not(None), ~exists().where(subs.c.contact_id == contacts.c.id, subs.c.channel == channel))
+    inserted = (await session.execute(
+        insert_ignore(session, subs, ["contact_id", "channel"]).from_select(
+            ["workspace_id", "contact_id", "channel", "address", "status", "changed_at", "reason", "changed_by_user_id",
+             "hard_bounces", "soft_bounces"], fresh,
+        ).returning(subs.c.contact_id)
+    )).scalars().all()
+    changed: dict[int, str | None] = {c: SubscriptionStatus.SUBSCRIBED.value for c in updated}
+    changed.update({c: None for c in inserted})
+    return changed, unreachable
 
 
 async def reactivate_enrolments(session: AsyncSession, batch: Batch, *, flow_id: int, now: datetime) -> list[int]:

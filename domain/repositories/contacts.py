@@ -12,6 +12,7 @@ from domain.engagement import activity_span, status_condition
 from domain.enums import ContactOrderField, DiscardReason, EngagementStatus, SortDirection
 from domain.filters import ContactOrder, ContactQuery
 from domain.models import (
+    ChannelSubscription,
     Contact,
     ContactListMember,
     ContactTag,
@@ -77,6 +78,15 @@ def query_conditions(
         conds.append(Contact.company_id.in_(f.company_ids))
     if f.department_ids:
         conds.append(Contact.department_id.in_(f.department_ids))
+    if f.discard_reasons:
+        conds.append(Contact.discard_reason.in_(f.discard_reasons))
+    if f.channel_statuses:
+        subs = ChannelSubscription
+        conds.append(or_(*(
+            exists().where(subs.contact_id == Contact.id, subs.workspace_id == workspace_id, subs.channel == channel,
+                           subs.status == status)
+            for channel, status in dict.fromkeys(f.channel_statuses)
+        )))
     conds += search_conditions(search_terms(query.search or ""))
     return conds
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, false
 
 from domain.db import RequestSession, write_transaction
-from domain.enums import BulkAction, JobKind, JobStatus
+from domain.enums import BulkAction, Channel, JobKind, JobStatus
 from domain.errors import InvalidInput, NotFound
 from domain.filters import ContactQuery
 from domain.jobs.bulk_action import target_model
@@ -24,6 +24,7 @@ from domain.repositories import catalog as catalog_repo
 from domain.repositories import contacts as contacts_repo
 from domain.repositories import jobs as jobs_repo
 from domain.services.contacts import conditions_for
+from domain.services.subscriptions import MAX_REASON
 
 # Beyond this many ids a client should select by filter (and SQL parameter limits stay far away).
 MAX_IDS = 10_000
@@ -63,6 +64,26 @@ async def _conditions(
     return [false()] if conds is None else conds  # None: the filter names a segment that is gone
 
 
+def _check_options(action: BulkAction, options: "BulkOptions") -> None:
+    if (options.channel is not None) != (action == BulkAction.UNSUBSCRIBE):
+        raise InvalidInput("UNSUBSCRIBE needs a channel; no other action takes one", field="channel")
+    if options.reason is not None and action != BulkAction.UNSUBSCRIBE:
+        raise InvalidInput("only UNSUBSCRIBE takes a reason", field="reason")
+    if options.reason is not None and len(options.reason) > MAX_REASON:
+        raise InvalidInput(f"a reason is at most {MAX_REASON} characters", field="reason")
+    if options.force and action != BulkAction.REACTIVATE:
+        raise InvalidInput("only REACTIVATE takes force", field="force")
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    """What some actions take besides a target: UNSUBSCRIBE a channel (and a reason), REACTIVATE force."""
+
+    channel: Channel | None = None
+    reason: str | None = None
+    force: bool = False
+
+
 async def _check_target(session: RequestSession, principal: Principal, action: BulkAction, target_id: int | None) -> None:
     model = target_model(action)
     if model is None:
@@ -86,6 +107,7 @@ async def run_bulk_action(
     dry_run: bool,
     now: datetime,
     queued: Callable[[], None] = _nothing,
+    options: BulkOptions = BulkOptions(),
 ) -> BulkOutcome:
     """Dry run: how many contacts match. Otherwise a PENDING job over a snapshot of them.
 
@@ -95,12 +117,17 @@ async def run_bulk_action(
     ws = principal.workspace_id
     conditions = await _conditions(session, principal, selection, now)
     await _check_target(session, principal, action, target_id)
+    _check_options(action, options)
     if dry_run:
         return BulkOutcome(matched=await contacts_repo.count(session, workspace_id=ws, conditions=conditions), job=None)
     async with write_transaction(session.raw):
         job = Job(
             workspace_id=ws, kind=JobKind.BULK_ACTION, status=JobStatus.PENDING, created_by_user_id=principal.user_id,
-            created_at=now, params={"action": action.value, "target_id": target_id},
+            created_at=now, params={
+                "action": action.value, "target_id": target_id,
+                **({"channel": options.channel.value, "reason": options.reason} if options.channel else {}),
+                **({"force": True} if options.force else {}),
+            },
         )
         session.raw.add(job)
         await session.raw.flush()

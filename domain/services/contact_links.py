@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.db import RequestSession, write_transaction
+from domain.enums import AuditAction
 from domain.models import Company, Contact, Department, Group, Tag, User
 from domain.policies import Action, Principal, authorize
 from domain.repositories import contact_writes as repo
@@ -77,7 +78,7 @@ async def add_tags(
     *, session: RequestSession, principal: Principal, contact_id: int, tag_ids: Sequence[int], now: datetime
 ) -> Contact:
     authorize(principal, Action.WRITE)
-    return await _change_tags(session, principal, contact_id, tag_ids, add=True, now=now)
+    return await _change_members(session, principal, contact_id, "tags", tag_ids, add=True, now=now)
 
 
 async def remove_tags(
@@ -85,32 +86,55 @@ async def remove_tags(
 ) -> Contact:
     """Tags the contact does not carry are ignored; unknown tag ids are NOT_FOUND."""
     authorize(principal, Action.WRITE)
-    return await _change_tags(session, principal, contact_id, tag_ids, add=False, now=now)
+    return await _change_members(session, principal, contact_id, "tags", tag_ids, add=False, now=now)
 
 
-async def _change_tags(
-    session: RequestSession, principal: Principal, contact_id: int, tag_ids: Sequence[int], *, add: bool, now: datetime
+async def add_to_groups(
+    *, session: RequestSession, principal: Principal, contact_id: int, group_ids: Sequence[int], now: datetime
 ) -> Contact:
-    ids = lookups.unique_ids(tag_ids, "tagIds")
+    authorize(principal, Action.WRITE)
+    return await _change_members(session, principal, contact_id, "groups", group_ids, add=True, now=now)
+
+
+async def remove_from_groups(
+    *, session: RequestSession, principal: Principal, contact_id: int, group_ids: Sequence[int], now: datetime
+) -> Contact:
+    """Groups the contact is not in are ignored; unknown group ids are NOT_FOUND."""
+    authorize(principal, Action.WRITE)
+    return await _change_members(session, principal, contact_id, "groups", group_ids, add=False, now=now)
+
+
+# kind -> (target model, input field, audit field, audit actions when added / removed)
+_MEMBERSHIPS: dict[str, tuple[Any, str, str, AuditAction, AuditAction]] = {
+    "tags": (Tag, "tagIds", "tag_ids", AuditAction.CONTACT_TAGS_ADDED, AuditAction.CONTACT_TAGS_REMOVED),
+    "groups": (Group, "groupIds", "group_ids", AuditAction.CONTACT_GROUPS_ADDED, AuditAction.CONTACT_GROUPS_REMOVED),
+}
+
+
+async def _change_members(
+    session: RequestSession, principal: Principal, contact_id: int, kind: str, target_ids: Sequence[int], *, add: bool,
+    now: datetime,
+) -> Contact:
+    model, field, audit_field, added_action, removed_action = _MEMBERSHIPS[kind]
+    ids = lookups.unique_ids(target_ids, field)
     ws = principal.workspace_id
     async with write_transaction(session.raw):
         contact = await lookups.contact(session, principal, contact_id, field="contactId")
-        await lookups.many(session, principal, Tag, ids, field="tagIds")
+        await lookups.many(session, principal, model, ids, field=field)
         # What the statement itself inserted or deleted: bulk jobs and imports tag contacts without
         # taking the contact's lock, so a set read beforehand could already be out of date.
         if add:
-            done = await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in ids], now=now)
+            done = await repo.add_members(session.raw, kind, workspace_id=ws, pairs=[(contact.id, t) for t in ids], now=now)
         else:
-            done = await repo.remove_members(session.raw, "tags", workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
+            done = await repo.remove_members(session.raw, kind, workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
         if not done:
             return contact
         changed = {t for _, t in done}
-        after = await repo.member_ids(session.raw, "tags", workspace_id=ws, contact_id=contact.id)
+        after = await repo.member_ids(session.raw, kind, workspace_id=ws, contact_id=contact.id)
         before = sorted(set(after) - changed) if add else sorted(set(after) | changed)
         contact.updated_at = now
         audit.record(
-            session.raw, principal=principal, contact_id=contact.id,
-            action="CONTACT_TAGS_ADDED" if add else "CONTACT_TAGS_REMOVED",
-            changes=audit.diff({"tag_ids": before}, {"tag_ids": after}), at=now,
+            session.raw, principal=principal, contact_id=contact.id, action=added_action if add else removed_action,
+            changes=audit.diff({audit_field: before}, {audit_field: after}), at=now,
         )
     return contact
