@@ -14,12 +14,33 @@ def alembic_config() -> Config:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database behind `engine` to `revision` (the newest by default)."""
+    """Bring the database behind `engine` to `revision` (the newest by default).
+
+    On SQLite the migrations run with foreign keys off (a migration that rebuilds a table drops it,
+    and a drop with foreign keys on deletes, and cascades, first), and every foreign key is checked
+    before the upgrade commits: a violation rolls it all back.
+    """
 
     def _run(sync_connection) -> None:
         config = alembic_config()
         config.attributes["connection"] = sync_connection
         command.upgrade(config, revision)
 
-    async with engine.begin() as connection:
-        await connection.run_sync(_run)
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as connection:
+            await connection.run_sync(_run)
+        return
+    async with engine.connect() as connection:
+        # Outside any transaction, or SQLite ignores it.
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.commit()
+        try:
+            await connection.run_sync(_run)
+            broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+            if broken:
+                await connection.rollback()
+                raise RuntimeError(f"the migration left {len(broken)} rows whose foreign keys point nowhere; rolled back")
+            await connection.commit()
+        finally:
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()

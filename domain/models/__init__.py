@@ -76,3 +76,16 @@ __all__ = [
     "User",
     "Workspace",
 ]
+
+
+def _ids_never_reused() -> None:
+    """SQLite: a table with an integer id never hands a deleted row's id out again (AUTOINCREMENT),
+    as PostgreSQL's sequences never do; ids are public. Migration f3b8d6e1a7c9 rebuilt the existing tables."""
+    from sqlmodel import SQLModel
+
+    for table in SQLModel.metadata.tables.values():
+        if [c.name for c in table.primary_key.columns] == ["id"]:
+            table.dialect_options["sqlite"]["autoincrement"] = True
+
+
+_ids_never_reused()
