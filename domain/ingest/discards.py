@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import AuditAction, BounceType, Channel, DiscardReason, FailureReason, MessageEventType
-from domain.models import ChannelSubscription, Contact
+from domain.models import ChannelSubscription, Contact, MessageEvent
 from domain.policies import Principal
 from domain.rollups import NewMessageEvent
 from domain.services import audit
@@ -58,8 +58,19 @@ async def discard_times(session: AsyncSession, workspace_id: int, events: Sequen
         )
     )).all()
     times = {r.id: r.discarded_at or _LONG_AGO for r in rows}
-    for contact_id, e in _earliest_discards(events).items():
-        times[contact_id] = min(times.get(contact_id, e.occurred_at), e.occurred_at)
+    discarding = [e for e in events if discard_reason_of(e) is not None]
+    if discarding:
+        # A discarding event sent again (already stored) discards nobody again: the contact may have
+        # been reactivated since, and its new sends are real ones.
+        stored = set((await session.execute(
+            select(MessageEvent.message_id, MessageEvent.type).where(
+                MessageEvent.workspace_id == workspace_id,
+                MessageEvent.message_id.in_({e.message_id for e in discarding}),
+            )
+        )).all())
+        fresh = [e for e in discarding if (e.message_id, e.type) not in stored]
+        for contact_id, e in _earliest_discards(fresh).items():
+            times[contact_id] = min(times.get(contact_id, e.occurred_at), e.occurred_at)
     return times
 
 

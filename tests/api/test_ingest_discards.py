@@ -191,3 +191,20 @@ async def test_force_reactivates_an_unchanged_address_and_agents_may_not(client,
     assert [e["code"] for e in denied["userErrors"]] == ["FORBIDDEN"]
     done = data_of(await gql(client, forced, {"id": cid}, key=ws.keys[Role.OPERATOR]))["contactReactivate"]
     assert done == {"contact": {"discardReason": None}, "userErrors": []}
+
+
+async def test_a_replayed_bounce_after_reactivation_blocks_nothing(client, person):
+    ws, pk = person
+    bounce = with_(event("h-1", "BOUNCED", "2026-11-18T10:00:05Z", contact=pk, channel="EMAIL"), bounce="HARD")
+    await record_events(client, [event("h-1", "SENT", "2026-11-18T10:00:00Z", contact=pk, channel="EMAIL"), bounce],
+                        key=operator_key(ws))
+    forced = "mutation($id: ID!) { contactReactivate(id: $id, force: true) { userErrors { code } } }"
+    assert data_of(await gql(client, forced, {"id": to_global_id("Contact", pk)}, key=ws.keys[Role.OPERATOR]))[
+        "contactReactivate"]["userErrors"] == []
+    # when the pipeline replays the old bounce together with a new send
+    again = await record_events(client, [bounce, event("n-1", "SENT", "2026-11-19T09:00:00Z", contact=pk, channel="SMS")],
+                                key=operator_key(ws))
+    # then the bounce is a duplicate, the send a real one, and the contact stays active
+    assert (again["accepted"], again["duplicates"]) == (1, 1)
+    c = await deliverability(client, ws, pk)
+    assert c["discardReason"] is None and events_of(c)[0] == ("SMS", "SENT", None, None)
