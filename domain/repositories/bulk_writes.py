@@ -106,7 +106,8 @@ async def reactivate(session: AsyncSession, batch: Batch, *, force: bool, now: d
     failed stays discarded (the rule of contactReactivate, domain.services.contact_edit.address_unchanged).
     """
     table = Contact.__table__
-    current = case((table.c.discard_channel == "EMAIL", table.c.email), else_=table.c.phone)
+    # An address cleared since counts as changed ('' never equals a stored address), as in Python.
+    current = func.coalesce(case((table.c.discard_channel == "EMAIL", table.c.email), else_=table.c.phone), "")
     unchanged = and_(
         table.c.discard_reason.in_([DiscardReason.HARD_BOUNCE, DiscardReason.INVALID_ADDRESS]),
         or_(table.c.discard_address.is_(None), table.c.discard_address == current),

@@ -7,10 +7,11 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import Contact, ContactTag
+from domain.text import fold
 
 M = TypeVar("M")
 
@@ -18,20 +19,18 @@ M = TypeVar("M")
 async def find_same_name(
     session: AsyncSession, model: type[M], *, workspace_id: int, name: str, exclude_id: int | None = None
 ) -> M | None:
-    """An entity whose name equals `name` ignoring case.
+    """An entity whose name equals `name` ignoring case, accents and runs of spaces ("Reactivación"
+    and "reactivacion" are one name), as domain.text.fold compares them.
 
-    SQLite's lower() folds ASCII only, so SQL narrows the candidates by length and Python compares
-    with casefold(); names whose folded forms differ in length (ß / SS) are not taken as equal.
+    Neither engine folds accents the same way in SQL, so Python compares the workspace's names of
+    that kind (a catalogue holds hundreds, not millions).
     """
-    stmt = select(model).where(
-        model.workspace_id == workspace_id,  # type: ignore[attr-defined]
-        func.length(model.name) == len(name),  # type: ignore[attr-defined]
-    )
+    stmt = select(model).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)  # type: ignore[attr-defined]
-    wanted = name.casefold()
+    wanted = fold(name)
     for row in await session.scalars(stmt):
-        if row.name.casefold() == wanted:  # type: ignore[attr-defined]
+        if fold(row.name) == wanted:  # type: ignore[attr-defined]
             return row
     return None
 

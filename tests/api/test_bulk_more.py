@@ -153,3 +153,23 @@ async def test_agents_may_not_run_the_new_actions(running, crm):
     ws, ids, _ = crm
     payload = await run_action(running, ws.agent_key, selection={"ids": ids_of([ids["ana"]])}, action="REACTIVATE")
     assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+
+
+async def test_reactivate_treats_a_changed_or_cleared_failed_address_alike(running, engine, workspaces, crm):
+    ws, _, _ = crm
+    key = ws.keys[Role.OPERATOR]
+    # three hard bounces on e-mail: the address is still the failed one / was changed / was cleared
+    same = await workspaces.contact(ws, "Same", email="same@example.com", phone="+5491155550601", discard_reason="HARD_BOUNCE")
+    moved = await workspaces.contact(ws, "Moved", email="new@example.com", discard_reason="HARD_BOUNCE")
+    cleared = await workspaces.contact(ws, "Cleared", phone="+5491155550603", discard_reason="HARD_BOUNCE")
+    for pk, failed in ((same, "same@example.com"), (moved, "old@example.com"), (cleared, "gone@example.com")):
+        await workspaces.update_contact(pk, discard_channel="EMAIL", discard_address=failed)
+    done = await run_action(running, key, selection={"ids": ids_of([same, moved, cleared])}, action="REACTIVATE")
+    assert (done["job"]["processed"], done["job"]["skipped"]) == (3, 1)
+    found = dict(await rows(engine, select(models.Contact.id, models.Contact.discard_reason)
+                            .where(models.Contact.id.in_([same, moved, cleared]))))
+    assert found == {same: DiscardReason.HARD_BOUNCE, moved: None, cleared: None}
+    # one by one, the same rule
+    one = data_of(await gql(running, "mutation($id: ID!) { contactReactivate(id: $id) { userErrors { code } } }",
+                            {"id": to_global_id("Contact", same)}, key=key))["contactReactivate"]
+    assert [e["code"] for e in one["userErrors"]] == ["CONFLICT"]

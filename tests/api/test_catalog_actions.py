@@ -39,6 +39,10 @@ async def test_department_create_trims_and_stores(client, engine, ws):
         ("TagCreate", models.Tag, "vip", "VIP"),
         ("GroupCreate", models.Group, "Soporte", "soporte"),
         ("ContactListCreate", models.ContactList, "Newsletter", "NEWSLETTER"),
+        ("TagCreate", models.Tag, "envío-gratis", "ENVIO-GRATIS"),
+        ("GroupCreate", models.Group, "Atención al cliente", "atencion  al cliente"),
+        ("DepartmentCreate", models.Department, "Logistica", "Logística"),
+        ("ContactListCreate", models.ContactList, "Promoções", "PROMOCOES"),
     ],
 )
 async def test_a_name_taken_in_any_case_is_a_conflict(client, engine, workspaces, ws, operation, model, taken, again):
