@@ -94,6 +94,12 @@ class SegmentPayload:
     user_errors: list[UserError]
 
 
+@strawberry.type(description="The deleted entity's id; null when nothing was deleted (see userErrors).")
+class CatalogDeletePayload:
+    deleted_id: strawberry.ID | None
+    user_errors: list[UserError]
+
+
 def _mapped(mapper: Any, row: Any) -> Any:
     return None if row is None else mapper(row)
 
@@ -117,6 +123,19 @@ async def _rename(info: Info, model: Any, id: strawberry.ID, name: str) -> tuple
         )
 
     return await attempt(info, run)
+
+
+async def _delete(info: Info, model: Any, id: strawberry.ID) -> CatalogDeletePayload:
+    ctx = info.context
+
+    async def run():  # type: ignore[no-untyped-def]
+        pk = parse_typed_id(id, model.__name__)
+        if model is models.Segment:
+            return await segments.delete_segment(session=ctx.session, principal=ctx.caller, segment_id=pk, now=ctx.now)
+        return await catalog_edit.delete_named(session=ctx.session, principal=ctx.caller, model=model, entity_id=pk, now=ctx.now)
+
+    deleted, errors = await attempt(info, run)
+    return CatalogDeletePayload(deleted_id=id if deleted is not None else None, user_errors=errors)
 
 
 @strawberry.type
@@ -186,6 +205,61 @@ class CatalogMutations:
     async def contact_list_create(self, info: Info, input: ContactListInput) -> ContactListPayload:
         row, errors = await _create(info, models.ContactList, input.name)
         return ContactListPayload(contact_list=_mapped(ContactList.from_row, row), user_errors=errors)
+
+    @strawberry.mutation(description="Rename a group.")
+    async def group_update(self, info: Info, id: strawberry.ID, input: GroupInput) -> GroupPayload:
+        row, errors = await _rename(info, models.Group, id, input.name)
+        return GroupPayload(group=_mapped(Group.from_row, row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete a group: its contacts leave it (and lose it as their assigned group), "
+                         "each with a history entry. OPERATOR and ADMIN.")
+    async def group_delete(self, info: Info, id: strawberry.ID) -> CatalogDeletePayload:
+        return await _delete(info, models.Group, id)
+
+    @strawberry.mutation(description="Rename a contact list.")
+    async def contact_list_update(self, info: Info, id: strawberry.ID, input: ContactListInput) -> ContactListPayload:
+        row, errors = await _rename(info, models.ContactList, id, input.name)
+        return ContactListPayload(contact_list=_mapped(ContactList.from_row, row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete a contact list: its contacts leave it, each with a history entry. "
+                         "OPERATOR and ADMIN.")
+    async def contact_list_delete(self, info: Info, id: strawberry.ID) -> CatalogDeletePayload:
+        return await _delete(info, models.ContactList, id)
+
+    @strawberry.mutation(description="Rename a company and set its domain (null clears it).")
+    async def company_update(self, info: Info, id: strawberry.ID, input: CompanyInput) -> CompanyPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await catalog_edit.update_company(
+                session=ctx.session, principal=ctx.caller, company_id=parse_typed_id(id, "Company"), name=input.name,
+                domain=input.domain, now=ctx.now,
+            )
+
+        row, errors = await attempt(info, run)
+        return CompanyPayload(company=_mapped(Company.from_row, row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete a company: its contacts stay, with no company, each with a history "
+                         "entry. OPERATOR and ADMIN.")
+    async def company_delete(self, info: Info, id: strawberry.ID) -> CatalogDeletePayload:
+        return await _delete(info, models.Company, id)
+
+    @strawberry.mutation(description="Replace a segment's name, filter and search (checked as segmentCreate checks them).")
+    async def segment_update(self, info: Info, id: strawberry.ID, input: SegmentInput) -> SegmentPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await segments.update_segment(
+                session=ctx.session, principal=ctx.caller, segment_id=parse_typed_id(id, "Segment"), name=input.name,
+                query=to_query(input.filter, input.search), now=ctx.now,
+            )
+
+        row, errors = await attempt(info, run)
+        return SegmentPayload(segment=_mapped(Segment.from_row, row), user_errors=errors)
+
+    @strawberry.mutation(description="Delete a saved segment; its contacts are not touched. OPERATOR and ADMIN.")
+    async def segment_delete(self, info: Info, id: strawberry.ID) -> CatalogDeletePayload:
+        return await _delete(info, models.Segment, id)
 
     @strawberry.mutation(description="Save a filter and search as a segment; its contactCount is evaluated live.")
     async def segment_create(self, info: Info, input: SegmentInput) -> SegmentPayload:

@@ -78,5 +78,44 @@ async def delete_tag_memberships(session: AsyncSession, *, workspace_id: int, ta
     await session.execute(delete(ContactTag).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id))
 
 
+async def member_sets(
+    session: AsyncSession, table: Any, column: str, *, workspace_id: int, target_id: int
+) -> dict[int, list[int]]:
+    """For each member of `target_id` (a group or list; `table`.`column`), every target it is in."""
+    members = select(table.contact_id).where(table.workspace_id == workspace_id, getattr(table, column) == target_id)
+    rows = await session.execute(
+        select(table.contact_id, getattr(table, column)).where(
+            table.workspace_id == workspace_id, table.contact_id.in_(members)
+        )
+    )
+    sets: dict[int, list[int]] = defaultdict(list)
+    for contact_id, tid in rows:
+        sets[contact_id].append(tid)
+    return {c: sorted(t) for c, t in sets.items()}
+
+
+async def delete_memberships(session: AsyncSession, table: Any, column: str, *, workspace_id: int, target_id: int,
+                             now: datetime) -> None:
+    """Take every contact out of `target_id` (explicitly: SQLite cascades only with foreign keys on)."""
+    members = select(table.contact_id).where(table.workspace_id == workspace_id, getattr(table, column) == target_id)
+    await session.execute(
+        update(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(members)).values(updated_at=now)
+    )
+    await session.execute(delete(table).where(table.workspace_id == workspace_id, getattr(table, column) == target_id))
+
+
+async def clear_column(session: AsyncSession, column: str, *, workspace_id: int, value: int, now: datetime) -> list[int]:
+    """Contacts whose `column` (company_id, assigned_group_id...) is `value` keep existing, without it; returns them."""
+    target = getattr(Contact, column)
+    found = sorted(await session.scalars(
+        select(Contact.id).where(Contact.workspace_id == workspace_id, target == value)
+    ))
+    if found:
+        await session.execute(
+            update(Contact).where(Contact.workspace_id == workspace_id, target == value).values(**{column: None}, updated_at=now)
+        )
+    return found
+
+
 async def delete_entity(session: AsyncSession, model: Any, *, workspace_id: int, entity_id: int) -> None:
     await session.execute(delete(model).where(model.workspace_id == workspace_id, model.id == entity_id))

@@ -5,14 +5,16 @@ no contact; a deletion that takes something away from contacts is also written i
 """
 
 import re
+from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
 from domain.db import RequestSession, write_transaction
+from domain.enums import AuditAction
 from domain.errors import DomainError, ErrorCode, InvalidInput
-from domain.models import Company, ContactList, Department, Group, Tag
+from domain.models import Company, ContactList, ContactListMember, Department, Group, GroupMember, Tag
 from domain.policies import Action, Principal, authorize
 from domain.repositories import audit as audit_repo
 from domain.repositories import catalog_writes as repo
@@ -123,6 +125,67 @@ async def rename(
                 at=now,
             )
     return entity
+
+
+async def update_company(
+    *, session: RequestSession, principal: Principal, company_id: int, name: str, domain: str | None, now: datetime
+) -> Company:
+    """Rename a company and set its domain (None clears it), in one transaction."""
+    authorize(principal, Action.WRITE)
+    name, new_domain = clean_name(Company, name), clean_domain(domain)
+    async with write_transaction(session.raw):
+        company: Any = await lookups.locked(session, principal, Company, company_id, field="id")
+        await ensure_unique(session, principal, Company, name, exclude_id=company.id)
+        changes = audit.diff({"name": company.name, "domain": company.domain}, {"name": name, "domain": new_domain})
+        if changes:
+            company.name, company.domain = name, new_domain
+            await flush_named(session, Company, name)
+            audit.record(
+                session.raw, principal=principal, contact_id=None, action=AuditAction.COMPANY_RENAMED,
+                changes=[{"field": "id", "old": company.id, "new": company.id}, *changes], at=now,
+            )
+    return company
+
+
+# What deleting a group, list or company does to contacts: the memberships it holds (table, column)
+# and the contact columns that point at it; the field the per-contact history entry names.
+_DELETES: dict[Any, tuple[Any | None, str | None, tuple[str, ...], str]] = {
+    Group: (GroupMember, "group_id", ("assigned_group_id",), "group_ids"),
+    ContactList: (ContactListMember, "list_id", (), "list_ids"),
+    Company: (None, None, ("company_id",), "company_id"),
+}
+
+
+async def delete_named(*, session: RequestSession, principal: Principal, model: Any, entity_id: int, now: datetime) -> int:
+    """Delete a group, contact list or company (OPERATOR and ADMIN). Its contacts stay: they leave the
+    group or list (or lose the company, or the group assignment), each with a history entry."""
+    assert model in _DELETES
+    authorize(principal, Action.WRITE)
+    table, column, pointers, audit_field = _DELETES[model]
+    ws = principal.workspace_id
+    action = _action(model, "DELETED")
+    async with write_transaction(session.raw):
+        entity: Any = await lookups.locked(session, principal, model, entity_id, field="id")
+        changes_by_contact: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        if table is not None:
+            sets = await repo.member_sets(session.raw, table, column, workspace_id=ws, target_id=entity_id)
+            for contact_id, ids in sets.items():
+                changes_by_contact[contact_id] += audit.diff({audit_field: ids}, {audit_field: [i for i in ids if i != entity_id]})
+            await repo.delete_memberships(session.raw, table, column, workspace_id=ws, target_id=entity_id, now=now)
+        for pointer in pointers:
+            for contact_id in await repo.clear_column(session.raw, pointer, workspace_id=ws, value=entity_id, now=now):
+                changes_by_contact[contact_id] += audit.diff({pointer: entity_id}, {pointer: None})
+        await repo.delete_entity(session.raw, model, workspace_id=ws, entity_id=entity_id)
+        if changes_by_contact:
+            await audit_repo.insert_entries(
+                session.raw, workspace_id=ws, actor_user_id=principal.user_id, action=action, at=now,
+                changes_by_contact=dict(changes_by_contact),
+            )
+        audit.record(
+            session.raw, principal=principal, contact_id=None, action=action,
+            changes=audit.diff({"id": entity_id, "name": entity.name}, {"id": None, "name": None}), at=now,
+        )
+    return entity_id
 
 
 async def delete_tag(*, session: RequestSession, principal: Principal, tag_id: int, now: datetime) -> int:

@@ -1,12 +1,14 @@
-"""Creating segments: a saved filter and search, evaluated live whenever the segment is read."""
+"""Creating, updating and deleting segments: a saved filter and search, evaluated live whenever the segment is read."""
 
 from datetime import datetime
+from typing import Any
 
 from domain.db import RequestSession, write_transaction
 from domain.errors import InvalidInput
 from domain.filters import ContactFilter, ContactQuery
 from domain.models import Company, ContactList, Department, Flow, Group, Segment, Tag
 from domain.policies import Action, Principal, authorize
+from domain.repositories.catalog_writes import delete_entity
 from domain.services import audit, lookups
 from domain.services.catalog_edit import clean_name, ensure_unique, flush_named
 
@@ -55,3 +57,43 @@ async def create_segment(
             changes=audit.diff({}, {"id": segment.id, "name": name, "filter": stored, "search": search}), at=now,
         )
     return segment
+
+
+async def update_segment(
+    *, session: RequestSession, principal: Principal, segment_id: int, name: str, query: ContactQuery, now: datetime
+) -> Segment:
+    """Replace a segment's name, filter and search (the same checks as creating one)."""
+    authorize(principal, Action.WRITE)
+    name = clean_name(Segment, name)
+    search = _clean_search(query.search)
+    if query.filter.segment_id is not None:
+        raise InvalidInput("a segment cannot be built on another segment", field="filter.segmentId")
+    stored = query.filter.to_json()
+    async with write_transaction(session.raw):
+        segment: Any = await lookups.locked(session, principal, Segment, segment_id, field="id")
+        await ensure_unique(session, principal, Segment, name, exclude_id=segment.id)
+        for model, ids, field in _references(query.filter):
+            await lookups.many(session, principal, model, list(ids), field=field)
+        old = {"name": segment.name, "filter": segment.filter, "search": segment.search}
+        changes = audit.diff(old, {"name": name, "filter": stored, "search": search})
+        if changes:
+            segment.name, segment.filter, segment.search = name, stored, search
+            await flush_named(session, Segment, name)
+            audit.record(
+                session.raw, principal=principal, contact_id=None, action="SEGMENT_UPDATED",
+                changes=[{"field": "id", "old": segment.id, "new": segment.id}, *changes], at=now,
+            )
+    return segment
+
+
+async def delete_segment(*, session: RequestSession, principal: Principal, segment_id: int, now: datetime) -> int:
+    """Delete a saved segment (its contacts are not touched)."""
+    authorize(principal, Action.WRITE)
+    async with write_transaction(session.raw):
+        segment: Any = await lookups.locked(session, principal, Segment, segment_id, field="id")
+        await delete_entity(session.raw, Segment, workspace_id=principal.workspace_id, entity_id=segment_id)
+        audit.record(
+            session.raw, principal=principal, contact_id=None, action="SEGMENT_DELETED",
+            changes=audit.diff({"id": segment_id, "name": segment.name}, {"id": None, "name": None}), at=now,
+        )
+    return segment_id
