@@ -40,8 +40,6 @@ class ContactFilter:
         for attribute, name in FACETS:
             if len(getattr(self, attribute)) > MAX_IDS_PER_FACET:
                 raise InvalidInput(f"a filter names at most {MAX_IDS_PER_FACET:,} ids per facet", field=f"filter.{name}")
-        if len(set(self.channel_statuses)) > len(Channel) * len(SubscriptionStatus):
-            raise InvalidInput("a filter names each channel and status at most once", field="filter.channelStatus")
 
     def without_statuses(self) -> "ContactFilter":
         return replace(self, statuses=())

@@ -20,8 +20,6 @@ from domain.models import ChannelSubscription
 from domain.repositories.upsert import insert_ignore
 
 PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP, Channel.RCS)
-# The channels an address opens by itself.
-OPENED_BY = {"email": Channel.EMAIL, "phone": Channel.SMS}
 
 
 def opened_rows(
