@@ -18,7 +18,9 @@ from domain.repositories.paging import Page
     description="One change to a contact. `action` names what happened: CONTACT_CREATED, CONTACT_UPDATED, "
     "CONTACT_SUSPENDED, CONTACT_REACTIVATED, CONTACT_TAGS_ADDED, CONTACT_TAGS_REMOVED, CONTACT_ADDED_TO_LIST, "
     "CONTACT_REMOVED_FROM_LIST, CONTACT_COMPANY_SET, CONTACT_DEPARTMENT_SET, CONTACT_ASSIGNED, "
-    "CONTACT_UNSUBSCRIBED, NOTE_CREATED, TAG_DELETED, DEPARTMENT_DELETED, and others as features add them."
+    "CONTACT_UNSUBSCRIBED, CONTACT_DISCARDED (a hard bounce, complaint or invalid address), "
+    "CONTACT_GROUPS_ADDED, CONTACT_GROUPS_REMOVED, NOTE_CREATED, TAG_DELETED, DEPARTMENT_DELETED, GROUP_DELETED, "
+    "CONTACT_LIST_DELETED, COMPANY_DELETED, and others as features add them."
 )
 class ContactHistoryEntry(Node):
     at: datetime

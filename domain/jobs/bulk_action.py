@@ -98,9 +98,10 @@ async def _unsubscribe(
         session, batch, channel=channel, reason=reason, user_id=job.created_by_user_id, now=now
     )
     prefix = f"channels.{channel.value}."
+    # The same entry as contactUnsubscribe writes (a reason only when one was given).
+    reason_change = [{"field": prefix + "reason", "old": None, "new": reason}] if reason is not None else []
     audit = [
-        (c, AuditAction.CONTACT_UNSUBSCRIBED.value,
-         [{"field": prefix + "status", "old": old, "new": "UNSUBSCRIBED"}, {"field": prefix + "reason", "old": None, "new": reason}])
+        (c, AuditAction.CONTACT_UNSUBSCRIBED.value, [{"field": prefix + "status", "old": old, "new": "UNSUBSCRIBED"}, *reason_change])
         for c, old in sorted(changed.items())
     ]
     return audit, unreachable
