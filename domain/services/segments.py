@@ -34,21 +34,31 @@ def _clean_search(search: str | None) -> str | None:
     return search.strip()
 
 
+def _cleaned(name: str, query: ContactQuery) -> tuple[str, str | None, dict[str, Any]]:
+    """(name, search, stored filter) of a segment being saved; refuses what no segment may hold."""
+    if query.filter.segment_id is not None:
+        # Stored filters never name a segment, so resolving a segment never recurses.
+        raise InvalidInput("a segment cannot be built on another segment", field="filter.segmentId")
+    return clean_name(Segment, name), _clean_search(query.search), query.filter.to_json()
+
+
+async def _check_in_workspace(
+    session: RequestSession, principal: Principal, name: str, query: ContactQuery, *, exclude_id: int | None
+) -> None:
+    """The name is free and every id the filter names exists in the workspace."""
+    await ensure_unique(session, principal, Segment, name, exclude_id=exclude_id)
+    for model, ids, field in _references(query.filter):
+        await lookups.many(session, principal, model, list(ids), field=field)
+
+
 async def create_segment(
     *, session: RequestSession, principal: Principal, name: str, query: ContactQuery, now: datetime
 ) -> Segment:
     """Every id in the filter must exist in the workspace: a segment saved with a typo would silently match nobody."""
     authorize(principal, Action.WRITE)
-    name = clean_name(Segment, name)
-    search = _clean_search(query.search)
-    if query.filter.segment_id is not None:
-        # Stored filters never name a segment, so resolving a segment never recurses.
-        raise InvalidInput("a segment cannot be built on another segment", field="filter.segmentId")
-    stored = query.filter.to_json()
+    name, search, stored = _cleaned(name, query)
     async with write_transaction(session.raw):
-        await ensure_unique(session, principal, Segment, name)
-        for model, ids, field in _references(query.filter):
-            await lookups.many(session, principal, model, list(ids), field=field)
+        await _check_in_workspace(session, principal, name, query, exclude_id=None)
         segment = Segment(workspace_id=principal.workspace_id, name=name, filter=stored, search=search, created_at=now)
         session.raw.add(segment)
         await flush_named(session, Segment, name)
@@ -64,16 +74,10 @@ async def update_segment(
 ) -> Segment:
     """Replace a segment's name, filter and search (the same checks as creating one)."""
     authorize(principal, Action.WRITE)
-    name = clean_name(Segment, name)
-    search = _clean_search(query.search)
-    if query.filter.segment_id is not None:
-        raise InvalidInput("a segment cannot be built on another segment", field="filter.segmentId")
-    stored = query.filter.to_json()
+    name, search, stored = _cleaned(name, query)
     async with write_transaction(session.raw):
         segment: Any = await lookups.locked(session, principal, Segment, segment_id, field="id")
-        await ensure_unique(session, principal, Segment, name, exclude_id=segment.id)
-        for model, ids, field in _references(query.filter):
-            await lookups.many(session, principal, model, list(ids), field=field)
+        await _check_in_workspace(session, principal, name, query, exclude_id=segment.id)
         old = {"name": segment.name, "filter": segment.filter, "search": segment.search}
         changes = audit.diff(old, {"name": name, "filter": stored, "search": search})
         if changes:
