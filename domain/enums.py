@@ -21,6 +21,24 @@ class SubscriptionStatus(str, Enum):
     UNSUBSCRIBED = "UNSUBSCRIBED"
 
 
+class ConsentBasis(str, Enum):
+    """The legal basis a channel's messages rest on (GDPR art. 6, LGPD art. 7)."""
+
+    CONSENT = "CONSENT"
+    CONTRACT = "CONTRACT"
+    LEGITIMATE_INTEREST = "LEGITIMATE_INTEREST"
+
+
+class ConsentSource(str, Enum):
+    """Where a consent record came from."""
+
+    FORM = "FORM"
+    IMPORT = "IMPORT"
+    INBOUND_MESSAGE = "INBOUND_MESSAGE"
+    API = "API"
+    AGENT = "AGENT"
+
+
 class ContactOrigin(str, Enum):
     MANUAL = "MANUAL"
     IMPORT = "IMPORT"
@@ -162,6 +180,7 @@ class AuditAction(str, Enum):
     CONTACT_DEPARTMENT_SET = "CONTACT_DEPARTMENT_SET"
     CONTACT_ASSIGNED = "CONTACT_ASSIGNED"
     CONTACT_UNSUBSCRIBED = "CONTACT_UNSUBSCRIBED"
+    CONTACT_SUBSCRIBED = "CONTACT_SUBSCRIBED"
     NOTE_CREATED = "NOTE_CREATED"
     TAG_ADDED = "TAG_ADDED"
     GROUP_ADDED = "GROUP_ADDED"

@@ -10,6 +10,7 @@ from api.mutations.common import UserError, attempt
 from domain.services.lookups import MAX_IDS_PER_CALL
 from api.types.contact import Contact
 from api.types.enums import ContactOrigin
+from api.types.inputs import ChannelConsentInput
 from domain.enums import ContactOrigin as Origin
 from domain.services import contact_edit
 from domain.services.contact_edit import UNSET, ContactChanges
@@ -33,6 +34,10 @@ class ContactCreateInput:
     tag_ids: list[strawberry.ID] | None = None
     list_ids: list[strawberry.ID] | None = None
     origin: ContactOrigin = Origin.MANUAL
+    consents: list[ChannelConsentInput] | None = strawberry.field(
+        default=None, description="Consent per channel, each for an address the contact has (one per channel). "
+        "EMAIL and SMS exist with the addresses anyway; WHATSAPP and RCS only with a consent (or an inbound message)."
+    )
 
 
 @strawberry.input(description="Only the fields given change; null clears a field.")
@@ -103,6 +108,7 @@ class ContactMutations:
                 tag_ids=parse_typed_ids(input.tag_ids, "Tag", field="tagIds", limit=MAX_IDS_PER_CALL),
                 list_ids=parse_typed_ids(input.list_ids, "ContactList", field="listIds", limit=MAX_IDS_PER_CALL),
                 origin=Origin(input.origin),
+                consents=[c.to_domain(c.channel) for c in input.consents or ()],
             )
             return await contact_edit.create_contact(session=ctx.session, principal=ctx.caller, changes=changes, now=ctx.now)
 

@@ -14,6 +14,7 @@ from api.mutations.contact import ContactPayload
 from api.types.catalog import ContactList
 from api.types.contact import Contact
 from api.types.enums import Channel
+from api.types.inputs import ConsentInput
 from api.types.profile import Note
 from domain.enums import Channel as DomainChannel
 from domain.services import contact_links, list_members, notes, subscriptions
@@ -169,6 +170,26 @@ class ContactLinkMutations:
             return await subscriptions.unsubscribe(
                 session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
                 channel=DomainChannel(channel), reason=reason, now=ctx.now,
+            )
+
+        return await _contact_payload(info, run)
+
+    @strawberry.mutation(
+        description="Subscribe the contact to one channel with a consent: an UNSUBSCRIBED channel comes back "
+        "(its opt-out stays in the history), a channel the contact had none for opens on its address (how "
+        "WHATSAPP and RCS are opted in to; they need a phone), a subscribed one takes the new consent. The "
+        "same consent again changes nothing. A DISCARDED contact stays discarded (sends stay blocked) until "
+        "contactReactivate."
+    )
+    async def contact_subscribe(
+        self, info: Info, contact_id: strawberry.ID, channel: Channel, consent: ConsentInput
+    ) -> ContactPayload:
+        ctx = info.context
+
+        async def run():  # type: ignore[no-untyped-def]
+            return await subscriptions.subscribe(
+                session=ctx.session, principal=ctx.caller, contact_id=_contact(contact_id),
+                channel=DomainChannel(channel), consent=consent.to_domain(), now=ctx.now,
             )
 
         return await _contact_payload(info, run)

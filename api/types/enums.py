@@ -8,6 +8,10 @@ Role = strawberry.enum(enums.Role)
 Channel = strawberry.enum(enums.Channel)
 SubscriptionStatus = strawberry.enum(enums.SubscriptionStatus)
 ContactOrigin = strawberry.enum(enums.ContactOrigin)
+ConsentBasis = strawberry.enum(enums.ConsentBasis, description="The legal basis of a channel's messages: CONSENT "
+                               "(the person agreed), CONTRACT (needed for a contract with them), LEGITIMATE_INTEREST.")
+ConsentSource = strawberry.enum(enums.ConsentSource, description="Where a consent came from: a FORM, an IMPORT, an "
+                                "INBOUND_MESSAGE (the person wrote on the channel), the API, or an AGENT who heard it.")
 MessageEventType = strawberry.enum(enums.MessageEventType)
 BounceType = strawberry.enum(enums.BounceType, description="HARD: the address does not exist or refuses for good "
                              "(discards the contact); SOFT: a passing refusal (full mailbox, phone off).")

@@ -1,11 +1,14 @@
-"""Inputs of the contacts module: filter, order."""
+"""Inputs of the contacts module: filter, order, consent."""
+
+from datetime import datetime
 
 import strawberry
 
 from api.ids import parse_typed_id, parse_typed_ids
-from api.types.enums import Channel, ContactOrderField, DiscardReason, EngagementStatus, SortDirection, SubscriptionStatus
+from api.types.enums import Channel, ConsentBasis, ConsentSource, ContactOrderField, DiscardReason, EngagementStatus, SortDirection, SubscriptionStatus
 from domain import enums as domain_enums
 from domain import filters
+from domain.consent import ConsentRequest
 from domain.enums import ContactOrderField as OrderField
 from domain.enums import SortDirection as Direction
 
@@ -72,3 +75,24 @@ def to_query(filter: ContactFilter | None, search: str | None) -> filters.Contac
         filter=filter.to_domain() if filter else filters.ContactFilter(),
         search=search,
     )
+
+
+@strawberry.input(description="A consent to one channel: its legal basis, where it came from and the wording the "
+                  "person agreed to (at most 2,000 characters). `at` is when they agreed (default: now; never in "
+                  "the future). The caller is recorded as who took it.")
+class ConsentInput:
+    basis: ConsentBasis
+    source: ConsentSource
+    text: str | None = None
+    at: datetime | None = None
+
+    def to_domain(self, channel: object = None) -> ConsentRequest:
+        return ConsentRequest(
+            basis=domain_enums.ConsentBasis(self.basis), source=domain_enums.ConsentSource(self.source), text=self.text,
+            at=self.at, channel=None if channel is None else domain_enums.Channel(channel),
+        )
+
+
+@strawberry.input(description="A consent to one channel of a new contact (WHATSAPP and RCS need one to show).")
+class ChannelConsentInput(ConsentInput):
+    channel: Channel

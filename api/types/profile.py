@@ -11,12 +11,13 @@ from api.ids import to_global_id
 from api.access.types import User
 from api.types.catalog import Group, maybe
 from api.types.enums import (
-    BounceType, Channel, CustomFieldType, FailureReason, MessageEventType, NpsCategory, SatisfactionLabel,
+    BounceType, Channel, ConsentBasis, ConsentSource, CustomFieldType, FailureReason, MessageEventType, NpsCategory, SatisfactionLabel,
     SubscriptionStatus,
 )
 from api.types.node import Node
 from domain import satisfaction as satisfaction_rules
 from domain.enums import CustomFieldType as FieldType
+from domain.enums import SubscriptionStatus as DomainStatus
 from domain.nps import nps_category
 
 
@@ -43,6 +44,31 @@ async def _load_user(info: Info, user_id: int) -> User | None:
     return maybe(User.from_row, await info.context.loaders.user_by_id.load(user_id))
 
 
+@strawberry.type(description="The latest consent on record for a channel. An unsubscription keeps it, as the "
+                 "record of what was withdrawn; the contact's history holds every earlier one.")
+class ChannelConsent:
+    basis: ConsentBasis
+    source: ConsentSource
+    at: datetime = strawberry.field(description="When the person gave it.")
+    text: str | None = strawberry.field(description="The wording the person agreed to, when one was recorded.")
+    by_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="Who recorded it; null for an import by the CLI or an inbound message.")
+    def recorded_by(self, info: Info) -> User | None:
+        return None if self.by_id is None else _load_user(info, self.by_id)
+
+
+@strawberry.type(description="Who took a contact off a channel, when and why.")
+class ChannelUnsubscription:
+    at: datetime
+    reason: str | None
+    by_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(description="Who unsubscribed it; null when the person did (e.g. a STOP reply) or a system did.")
+    def by(self, info: Info) -> User | None:
+        return None if self.by_id is None else _load_user(info, self.by_id)
+
+
 @strawberry.type(description="The contact's address and subscription on one channel.")
 class ChannelSubscription:
     channel: Channel
@@ -52,6 +78,12 @@ class ChannelSubscription:
     reason: str | None
     last_event: ChannelEvent | None
     bounces: ChannelBounces
+    consent: ChannelConsent | None = strawberry.field(
+        description="The consent on record (basis, source, when, who, wording); null when none was recorded."
+    )
+    unsubscribed: ChannelUnsubscription | None = strawberry.field(
+        description="When, by whom and why the channel was left; null while SUBSCRIBED."
+    )
     changed_by_id: strawberry.Private[int | None] = None
 
     @strawberry.field(description="Who last changed the subscription by hand (e.g. unsubscribed it); null otherwise.")
@@ -73,6 +105,13 @@ class ChannelSubscription:
             reason=row.reason,
             last_event=last,
             bounces=ChannelBounces(hard=row.hard_bounces or 0, soft=row.soft_bounces or 0, last_at=row.last_bounce_at),
+            consent=None if row.consent_basis is None else ChannelConsent(
+                basis=row.consent_basis, source=row.consent_source, at=row.consent_at, text=row.consent_text,
+                by_id=row.consent_by_user_id,
+            ),
+            unsubscribed=None if row.status != DomainStatus.UNSUBSCRIBED else ChannelUnsubscription(
+                at=row.changed_at, reason=row.reason, by_id=row.changed_by_user_id,
+            ),
             changed_by_id=row.changed_by_user_id,
         )
 

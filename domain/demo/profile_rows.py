@@ -2,13 +2,14 @@
 
 from datetime import date, datetime, timedelta
 
+from domain.consent import OPT_IN_CHANNELS
 from domain.demo.catalog import Catalog, FieldRef, UserRef
 from domain.demo.events import EventSummary
 from domain.demo.people import Identity
-from domain.demo.support_text import UNSUBSCRIBE_REASONS
+from domain.demo.support_text import CONSENT_WORDING, UNSUBSCRIBE_REASONS
 from domain.demo.timeline import Timeline, moment
 from domain.demo.traits import Traits
-from domain.enums import Channel, CustomFieldType, FlowEnrolmentStatus, SubscriptionStatus
+from domain.enums import Channel, ConsentBasis, ConsentSource, CustomFieldType, FlowEnrolmentStatus, SubscriptionStatus
 
 # Which channels people subscribe to first: nearly everyone has e-mail and WhatsApp.
 CHANNEL_PREFERENCE = {Channel.EMAIL: 6, Channel.WHATSAPP: 5, Channel.SMS: 3, Channel.RCS: 1}
@@ -41,6 +42,35 @@ def unsubscriptions(rng, channels: list[Channel], timeline: Timeline, wanted: bo
     return plan
 
 
+_SHOWN = {Channel.EMAIL: "e-mail", Channel.SMS: "SMS", Channel.WHATSAPP: "WhatsApp", Channel.RCS: "RCS"}
+
+
+def consent_columns(rng, channel: Channel, identity: Identity, at: datetime, operator: UserRef) -> dict:
+    """The consent a channel's row holds: WHATSAPP and RCS always have one (a form's checkbox or the
+    person's own first message); most e-mail and SMS rows have one too, some rest on a contract or
+    legitimate interest, a few have none on record."""
+    draw = rng.random()
+    if channel not in OPT_IN_CHANNELS and draw >= 0.85:
+        return {"consent_basis": None, "consent_source": None, "consent_at": None, "consent_by_user_id": None,
+                "consent_text": None}
+    basis, source, by, text = ConsentBasis.CONSENT, ConsentSource.FORM, None, None
+    if channel in OPT_IN_CHANNELS:
+        if draw < 0.4:
+            source = ConsentSource.INBOUND_MESSAGE
+        elif draw < 0.5:
+            source, by = ConsentSource.AGENT, operator.id
+    elif draw < 0.6:
+        pass
+    elif draw < 0.75:
+        basis, source = ConsentBasis.CONTRACT, ConsentSource.API
+    else:
+        basis, source = ConsentBasis.LEGITIMATE_INTEREST, ConsentSource.IMPORT
+    if source in (ConsentSource.FORM, ConsentSource.AGENT):
+        text = rng.choice(CONSENT_WORDING[identity.language]).format(channel=_SHOWN[channel])
+    return {"consent_basis": basis, "consent_source": source, "consent_at": at, "consent_by_user_id": by,
+            "consent_text": text}
+
+
 def subscription_rows(
     rng, *, ws: dict, contact_id: int, identity: Identity, plan: dict[Channel, datetime | None],
     timeline: Timeline, summary: EventSummary, operator: UserRef,
@@ -49,16 +79,18 @@ def subscription_rows(
     rows = []
     for channel, gone in plan.items():
         last = summary.last_by_channel.get(channel)
+        joined = timeline.contact_since + timedelta(minutes=rng.randint(0, 90))
         rows.append({
             **ws, "contact_id": contact_id, "channel": channel,
             "address": identity.email if channel == Channel.EMAIL else identity.phone,
             "status": SubscriptionStatus.SUBSCRIBED if gone is None else SubscriptionStatus.UNSUBSCRIBED,
-            "changed_at": timeline.contact_since + timedelta(minutes=rng.randint(0, 90)) if gone is None else gone,
+            "changed_at": joined if gone is None else gone,
             "reason": None if gone is None else rng.choice(UNSUBSCRIBE_REASONS[identity.language]),
             # Most people unsubscribe themselves; sometimes an operator records a request.
             "changed_by_user_id": operator.id if gone is not None and rng.random() < 0.25 else None,
             "last_event_type": last[0] if last else None,
             "last_event_at": last[1] if last else None,
+            **consent_columns(rng, channel, identity, joined, operator),
         })
     # The channels an address opens by itself (domain.repositories.channel_addresses), never messaged.
     for channel, address in ((Channel.EMAIL, identity.email), (Channel.SMS, identity.phone)):
@@ -67,6 +99,7 @@ def subscription_rows(
                 **ws, "contact_id": contact_id, "channel": channel, "address": address,
                 "status": SubscriptionStatus.SUBSCRIBED, "changed_at": timeline.contact_since, "reason": None,
                 "changed_by_user_id": None, "last_event_type": None, "last_event_at": None,
+                **consent_columns(rng, channel, identity, timeline.contact_since, operator),
             })
     return rows
 

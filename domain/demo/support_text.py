@@ -120,3 +120,10 @@ UNSUBSCRIBE_REASONS: dict[str, tuple[str, ...]] = {
     "pt": ("Respondeu SAIR", "Mensagens a mais", "Já não tem interesse", "Pediu para não receber promoções"),
     "en": ("Replied STOP", "Too many messages", "No longer interested", "Asked not to receive promotions"),
 }
+
+# The wording a sign-up form showed next to its channel checkbox ({channel}: e-mail, SMS, WhatsApp, RCS).
+CONSENT_WORDING: dict[str, tuple[str, ...]] = {
+    "es": ("Acepto recibir novedades y ofertas por {channel}.", "Quiero que me escriban por {channel}."),
+    "pt": ("Aceito receber novidades e ofertas por {channel}.", "Quero receber mensagens por {channel}."),
+    "en": ("I agree to receive news and offers by {channel}.", "Yes, contact me by {channel}."),
+}

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import ContactOrigin, DiscardReason
+from domain.consent import Consent
+from domain.enums import Channel, ConsentSource, ContactOrigin, DiscardReason, SubscriptionStatus
 from domain.imports import names as catalog_names
 from domain.imports.matching import Decisions, Seen, decide
 from domain.imports.options import ImportOptions
@@ -114,6 +115,17 @@ class BatchWriter:
             "company_id": self._id("company", row.company), "department_id": self._id("department", row.department),
         }
 
+    def _consents(self, row: ImportRow) -> dict[Channel, Consent]:
+        """The row's consents as records: source IMPORT, by the importing user, dated by the row or now."""
+        if not row.consents:
+            return {}
+        at = self.now if row.consent_at is None else min(row.consent_at, self.now)
+        return {
+            channel: Consent(basis=basis, source=ConsentSource.IMPORT, at=at, by_user_id=self.ctx.actor_user_id,
+                             text=row.consent_text)
+            for channel, basis in row.consents
+        }
+
     def _audit(self, contact_id: int, action: str, changes: str) -> None:
         """Queue an audit entry; `changes` is JSON text (see trail)."""
         self.audit_rows.append({"contact_id": contact_id, "action": action, "changes": changes})
@@ -144,9 +156,10 @@ class BatchWriter:
         now = self.now
         shared = {"origin": ContactOrigin.IMPORT, "contact_since": now, "created_at": now, "updated_at": now}
         new_ids = await repo.insert_contacts(self.s, workspace_id=self.ws, rows=contacts, constants=shared)
+        consents = {i: self._consents(r) for i, r in zip(new_ids, rows, strict=True) if r.consents}
         await channel_addresses.open_channels(
             self.s, workspace_id=self.ws, contacts=[(i, r.email, r.phone) for i, r in zip(new_ids, rows, strict=True)],
-            now=now,
+            now=now, consents=consents,
         )
         custom: list[tuple[int, int, str, Any]] = []
         pairs: dict[str, list[tuple[int, int]]] = {"tags": [], "lists": []}
@@ -158,6 +171,8 @@ class BatchWriter:
                 if members:
                     found += [(contact_id, t) for t in members]
                     links[AUDIT_FIELD[kind]] = members
+            for channel, consent in consents.get(contact_id, {}).items():
+                links.update(consent.trail(channel))
             # The row's own values were put in audit form with validation; the ids found here join them.
             self._audit(contact_id, "CONTACT_CREATED", joined(r.trail, links))
         await repo.insert_custom_values(self.s, workspace_id=self.ws, values=custom)
@@ -179,8 +194,12 @@ class BatchWriter:
             if kind in self.ids:
                 had[kind] = await repo.memberships(self.s, kind, workspace_id=self.ws, contact_ids=ids)
         added = await self._add_members(updates, had)
+        channels = await repo.consent_states(
+            self.s, workspace_id=self.ws, contact_ids=[m.id for r, m in updates if r.consents]
+        )
         contact_rows, custom_rows = [], []
         moves: list[tuple[int, str, str]] = []
+        consents: list[tuple[int, Channel, str, Consent]] = []
         for row, match in updates:
             old = {f: getattr(match, f) for f in FIELDS}
             given = {k: v for k, v in self._fields(row).items() if v is not None and v != old[k]}
@@ -198,6 +217,17 @@ class BatchWriter:
                 if mine:
                     before = had[kind].get(match.id, set())
                     trail += audit.diff({AUDIT_FIELD[kind]: sorted(before)}, {AUDIT_FIELD[kind]: sorted(before | mine)})
+            for channel, consent in self._consents(row).items():
+                current = channels.get((match.id, channel))
+                if current is not None and (current[0] == SubscriptionStatus.UNSUBSCRIBED or current[1:] == (
+                        consent.basis, consent.source, consent.text)):
+                    continue  # only contactSubscribe brings a person back; the same consent is already there
+                address = row.phone if channel != Channel.EMAIL else row.email
+                consents.append((match.id, channel, address, consent))  # type: ignore[arg-type]  # (rows validated it)
+                prefix = f"channels.{channel.value}."
+                before = {} if current is None else {prefix + "consentBasis": current[1], prefix + "consentSource": current[2],
+                                                     prefix + "consentText": current[3]}
+                trail += audit.diff(before, consent.trail(channel))
             if not trail:
                 continue  # identical to what the base has: nothing to write, nothing to audit
             moves += [(match.id, k, given[k]) for k in ("email", "phone") if k in given]
@@ -209,6 +239,7 @@ class BatchWriter:
         if self.write:
             await repo.update_contacts(self.s, workspace_id=self.ws, rows=contact_rows)
             await channel_addresses.move_many(self.s, workspace_id=self.ws, moves=moves, now=self.now)
+            await channel_addresses.record_consents(self.s, workspace_id=self.ws, rows=consents, now=self.now)
             await repo.upsert_custom_values(self.s, custom_rows)
         return len(contact_rows)
 

@@ -25,6 +25,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "department": ("department", "dept", "departamento"),
     "tags": ("tags", "tag", "etiquetas", "etiqueta"),
     "lists": ("lists", "list", "listas", "lista"),
+    # Consent per channel (domain.imports.rows: a legal basis, or yes), with one wording and date per row.
+    "consent_email": ("consent email", "email consent", "consentimiento email", "consentimento email"),
+    "consent_sms": ("consent sms", "sms consent", "consentimiento sms", "consentimento sms"),
+    "consent_whatsapp": ("consent whatsapp", "whatsapp consent", "consentimiento whatsapp", "consentimento whatsapp"),
+    "consent_rcs": ("consent rcs", "rcs consent", "consentimiento rcs", "consentimento rcs"),
+    "consent_text": ("consent text", "consent wording", "texto consentimiento", "texto consentimento"),
+    "consent_at": ("consent at", "consent date", "consented at", "fecha consentimiento", "data consentimento"),
 }
 _BY_ALIAS = {alias: name for name, aliases in ALIASES.items() for alias in aliases}
 _CUSTOM_PREFIX = re.compile(r"^\s*cf\s*[.:]\s*", re.IGNORECASE)

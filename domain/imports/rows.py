@@ -6,10 +6,12 @@ are looked up once per file and repeated strings are shared (see RowValidator.va
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import Any
 
+from domain import consent as consent_rules
 from domain import contact_rules
-from domain.enums import CustomFieldType
+from domain.enums import Channel, ConsentBasis, CustomFieldType
 from domain.errors import InvalidInput
 from domain.imports.columns import ColumnPlan
 from domain.imports.csv_file import Record
@@ -25,7 +27,15 @@ VALUE_COLUMN = {
     CustomFieldType.TEXT: "value_text", CustomFieldType.CHOICE: "value_text", CustomFieldType.NUMBER: "value_number",
     CustomFieldType.DATE: "value_date", CustomFieldType.BOOLEAN: "value_bool",
 }
-_FIELDS = ("name", "first_name", "last_name", "email", "phone", "language", "company", "department", "tags", "lists")
+_FIELDS = ("name", "first_name", "last_name", "email", "phone", "language", "company", "department", "tags", "lists",
+           "consent_email", "consent_sms", "consent_whatsapp", "consent_rcs", "consent_text", "consent_at")
+_CONSENT_COLUMNS = {f"consent_{c.value.lower()}": c for c in Channel}
+# A consent cell: a legal basis, or a plain yes (CONSENT); a blank or a no records nothing.
+_BASIS_WORDS = {
+    **{fold(b.value).replace("_", " "): b for b in ConsentBasis},
+    **{w: ConsentBasis.CONSENT for w in ("yes", "y", "true", "1", "x", "si", "sim", "opt in", "opted in")},
+}
+_NO_WORDS = frozenset({"", "no", "n", "false", "0", "nao"})
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,10 @@ class ImportRow:
     lists: tuple[str, ...] = ()
     # custom field key -> (the value column it sets, the value), from contact_rules.parse_custom_value
     custom: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    # Consent per channel (basis by channel), with the row's wording and date (None: the import's time).
+    consents: tuple[tuple[Channel, ConsentBasis], ...] = ()
+    consent_text: str | None = None
+    consent_at: datetime | None = None
     # Row-local work done with validation: derived sort and search text, tombstone hashes, and the
     # audit changes of the row's own values (JSON text).
     name_key: str = ""
@@ -85,6 +99,7 @@ class RowValidator:
         self._custom = [(key, i, rules[key], plan.label(i)) for key, i in plan.custom.items()]
         cleaners = {"company": self._named, "department": self._named, "tags": self._names, "lists": self._names}
         self._present = [(kind, clean) for kind, clean in cleaners.items() if self._index[kind] is not None]
+        self._consent_columns = [(name, c) for name, c in _CONSENT_COLUMNS.items() if self._index[name] is not None]
         self._shared: dict[str, str] = {}
 
     def validate_all(self, records: list[Record]) -> list["ImportRow | list[RowError]"]:
@@ -127,6 +142,8 @@ class RowValidator:
             value = checked(clean, cells, kind)
             if value:
                 setattr(row, kind, value)
+        if self._consent_columns:
+            checked(self._consents, cells, row)
         for key, index, rule, label in self._custom:
             raw = cells[index] if index < len(cells) else None
             if not raw or raw.isspace():
@@ -144,6 +161,27 @@ class RowValidator:
         own.update({f"customFields.{k}": v for k, (_, v) in row.custom.items()})
         row.trail = created_json(own)
         return row
+
+    def _consents(self, cells: list[str], row: ImportRow) -> None:
+        """The row's consent cells: each one for an address the row itself gives."""
+        given = []
+        for name, channel in self._consent_columns:
+            word = " ".join(re.sub(r"[\s_\-]+", " ", fold(self._cell(cells, name) or "")).split())
+            if word in _NO_WORDS:
+                continue
+            basis = _BASIS_WORDS.get(word)
+            if basis is None:
+                raise InvalidInput(
+                    "a consent is CONSENT, CONTRACT, LEGITIMATE_INTEREST, yes or blank", field=self._label[name]
+                )
+            consent_rules.address_for(channel, row.email, row.phone, field=self._label[name])
+            given.append((channel, basis))
+        if not given:
+            return
+        row.consents = tuple(given)
+        row.consent_text = self._share(consent_rules.clean_text(self._cell(cells, "consent_text"),
+                                                                field=self._label["consent_text"]))
+        row.consent_at = _consent_time(self._cell(cells, "consent_at"), field=self._label["consent_at"])
 
     def _name(self, cells: list[str]) -> str:
         full = self._cell(cells, "name")
@@ -172,3 +210,16 @@ class RowValidator:
             if value:
                 names.setdefault(value.casefold(), self._share(value))  # type: ignore[arg-type]
         return tuple(names.values())
+
+
+def _consent_time(raw: str | None, *, field: str | None) -> datetime | None:
+    """A consent's date or time (ISO 8601; a date means its midnight UTC, a time without zone is UTC)."""
+    if raw is None or not raw.strip():
+        return None
+    text = raw.strip()
+    try:
+        at = datetime.fromisoformat(text) if ("T" in text or " " in text) else datetime.combine(date.fromisoformat(text), time())
+    except ValueError:
+        raise InvalidInput("a consent date is ISO 8601, e.g. 2026-05-01 or 2026-05-01T10:00:00Z", field=field) from None
+    at = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return consent_rules.clean_at(at, now=datetime.now(UTC), field=field or "consent_at")

@@ -13,7 +13,11 @@ Events that discard (domain.ingest.discards): a hard bounce, a complaint, a fail
 address. Soft bounces and other failures do not.
 
 A channel first used by a message gets a SUBSCRIBED row (address: the one the event named, else
-the contact's e-mail or phone), so the profile lists the channel with its last event.
+the contact's e-mail or phone), so the profile lists the channel with its last event. WHATSAPP and
+RCS need the person's opt-in: only an inbound message (REPLIED) opens them, and a channel an inbound
+message opens records that as its consent (source INBOUND_MESSAGE; domain.consent). Outbound events
+on a WHATSAPP or RCS channel the contact has no row for are stored (activity, metrics) without
+opening it.
 """
 
 from collections.abc import Mapping
@@ -22,7 +26,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.consent import OPT_IN_CHANNELS, inbound
 from domain.enums import Channel, MessageEventType, SubscriptionStatus
+from domain.repositories.channel_addresses import NO_CONSENT
 from domain.errors import DomainError
 from domain.ingest.common import Conflict
 from domain.ingest.discards import discard_times
@@ -109,7 +115,7 @@ async def _open_channels(
     first_use: dict[tuple[int, Channel], Located] = {}
     for x in landing.values():
         key = (x.event.contact_id, x.event.channel)
-        if key in known:
+        if key in known or (x.event.channel in OPT_IN_CHANNELS and x.event.type != MessageEventType.REPLIED):
             continue
         # The earliest event dates the subscription; an address the event named beats the contact's own.
         current = first_use.get(key)
@@ -126,5 +132,8 @@ async def _open_channels(
         email, phone = own.get(contact_id, (None, None))
         address = x.address or (email if channel == Channel.EMAIL else phone)
         if address is not None:  # nothing to show for a channel whose address nobody knows
-            rows.append({"contact_id": contact_id, "channel": channel, "address": address, "changed_at": x.event.occurred_at})
+            opened_by_person = x.event.type == MessageEventType.REPLIED
+            consent = inbound(x.event.occurred_at).columns() if opened_by_person else NO_CONSENT
+            rows.append({"contact_id": contact_id, "channel": channel, "address": address,
+                         "changed_at": x.event.occurred_at, **consent})
     await repo.add_subscriptions(session, workspace_id=workspace_id, rows=rows)

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, String, UniqueConstraint
+from sqlalchemy import Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.db import UtcDateTime, enum_type
-from domain.enums import Channel, MessageEventType, SubscriptionStatus
+from domain.enums import Channel, ConsentBasis, ConsentSource, MessageEventType, SubscriptionStatus
 
 
 class ChannelSubscription(SQLModel, table=True):
@@ -28,6 +28,16 @@ class ChannelSubscription(SQLModel, table=True):
     changed_at: datetime = Field(sa_type=UtcDateTime)
     reason: str | None = Field(default=None, sa_type=String(500))
     changed_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The latest consent on record for this channel (domain.consent): its legal basis, where it came
+    # from, when the person gave it, who recorded it and the wording they agreed to. An unsubscription
+    # keeps it, as the record of what was withdrawn.
+    consent_basis: ConsentBasis | None = Field(default=None, sa_column=Column(enum_type(ConsentBasis), nullable=True))
+    consent_source: ConsentSource | None = Field(
+        default=None, sa_column=Column(enum_type(ConsentSource), nullable=True)
+    )
+    consent_at: datetime | None = Field(default=None, sa_type=UtcDateTime)
+    consent_by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    consent_text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     # Rollup kept on write: the latest message event on this channel.
     last_event_type: MessageEventType | None = Field(
         default=None, sa_column=Column(enum_type(MessageEventType), nullable=True)

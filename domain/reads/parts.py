@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.enums import (
-    Channel, CustomFieldType, FlowEnrolmentStatus, MessageEventType, Role, SatisfactionLabel, SubscriptionStatus,
-    TicketStatus,
+    Channel, ConsentBasis, ConsentSource, CustomFieldType, FlowEnrolmentStatus, MessageEventType, Role, SatisfactionLabel,
+    SubscriptionStatus, TicketStatus,
 )
 from domain.reads import json_sql as j
 
@@ -164,6 +164,9 @@ CHANNELS = Shape(
         _enum("last_event_type", "ch.last_event_type", MessageEventType), _time("last_event_at", "ch.last_event_at"),
         _int("hard_bounces", "ch.hard_bounces"), _int("soft_bounces", "ch.soft_bounces"),
         _time("last_bounce_at", "ch.last_bounce_at"),
+        _enum("consent_basis", "ch.consent_basis", ConsentBasis), _enum("consent_source", "ch.consent_source", ConsentSource),
+        _time("consent_at", "ch.consent_at"), _int("consent_by_user_id", "ch.consent_by_user_id"),
+        _text("consent_text", "ch.consent_text"),
     ),
     "channel_subscription ch WHERE ch.contact_id = c.id AND ch.workspace_id = :ws",
     "ch.id",

@@ -14,9 +14,10 @@ from sqlalchemy import update as sa_update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.expression import bindparam
 
-from domain.enums import Role
+from domain.enums import Channel, Role, SubscriptionStatus
 from domain.models import (
     AuditEntry,
+    ChannelSubscription,
     Contact,
     ContactTombstone,
     CustomFieldValue,
@@ -278,3 +279,18 @@ async def workspace_admin(session: AsyncSession, *, slug: str) -> tuple[int, int
         )
     ).first()
     return None if row is None else (row[0], row[1], Role(row[2]))
+
+
+async def consent_states(
+    session: AsyncSession, *, workspace_id: int, contact_ids: Sequence[int]
+) -> dict[tuple[int, Channel], tuple[SubscriptionStatus, Any, Any, Any]]:
+    """(contact, channel) -> (status, consent basis, source, wording) of existing contacts' channels."""
+    if not contact_ids:
+        return {}
+    subs = ChannelSubscription.__table__
+    rows = await session.execute(
+        select(subs.c.contact_id, subs.c.channel, subs.c.status, subs.c.consent_basis, subs.c.consent_source,
+               subs.c.consent_text)
+        .where(subs.c.workspace_id == workspace_id, subs.c.contact_id.in_(sorted(set(contact_ids))))
+    )
+    return {(int(c), Channel(ch)): (SubscriptionStatus(st), b, src, t) for c, ch, st, b, src, t in rows}

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from domain import contact_rules
+from domain.consent import ConsentRequest, accept_many
 from domain.db import RequestSession, write_transaction
 from domain.enums import ContactOrigin, DiscardReason
 from domain.errors import Conflict, DomainError, ErrorCode, InvalidInput
@@ -57,6 +58,8 @@ class ContactChanges:
     tag_ids: Sequence[int] = ()
     list_ids: Sequence[int] = ()
     origin: ContactOrigin = ContactOrigin.MANUAL
+    # Create only: consent per channel (domain.consent).
+    consents: Sequence[ConsentRequest] = ()
     touched: dict[str, Any] = field(default_factory=dict, init=False)
 
 
@@ -172,16 +175,20 @@ async def _create(
         await lookups.many(session, principal, ContactList, lookups.unique_ids(changes.list_ids, "listIds"), field="listIds")
         if await repo.is_tombstoned(session.raw, workspace_id=principal.workspace_id, email=contact.email, phone=contact.phone):
             contact.discard_reason, contact.discarded_at = DiscardReason.SUSPENDED, now
+        consents = accept_many(changes.consents, email=contact.email, phone=contact.phone,
+                               by_user_id=principal.user_id, now=now)
         session.raw.add(contact)
         await session.raw.flush()
         ws = principal.workspace_id
         await channel_addresses.open_channels(
-            session.raw, workspace_id=ws, contacts=[(contact.id, contact.email, contact.phone)], now=now
+            session.raw, workspace_id=ws, contacts=[(contact.id, contact.email, contact.phone)], now=now,
+            consents={contact.id: consents},
         )
         await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in changes.tag_ids], now=now)
         await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(contact.id, t) for t in changes.list_ids], now=now)
         custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
-        trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason})
+        given = {k: v for channel, consent in consents.items() for k, v in consent.trail(channel).items()}
+        trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason, **given})
         audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_CREATED", changes=trail + custom, at=now)
     return contact
 

@@ -1,4 +1,4 @@
-"""A contact's channels follow its addresses: EMAIL the e-mail, SMS (and WHATSAPP, RCS once used) the phone."""
+"""A contact's channels follow its addresses: EMAIL the e-mail, SMS (and WHATSAPP, RCS once opted in to) the phone."""
 
 from sqlalchemy import select
 
@@ -31,8 +31,9 @@ async def test_editing_an_address_moves_its_channels_and_clearing_one_closes_the
     cid = to_global_id("Contact", pk)
     await workspaces.channel(ws, pk, Channel.EMAIL, "ana@example.com")
     await workspaces.channel(ws, pk, Channel.SMS, "+5491155550101")
-    # WhatsApp used once, with a soft bounce on it
+    # she wrote on WhatsApp (her opt-in), then a message to her there bounced softly
     await record_events(client, [
+        event("w-0", "REPLIED", "2026-11-19T09:00:00Z", contact=pk),
         event("w-1", "SENT", "2026-11-19T10:00:00Z", contact=pk),
         {**event("w-1", "BOUNCED", "2026-11-19T10:00:02Z", contact=pk), "bounce": "SOFT"},
     ], key=operator_key(ws))

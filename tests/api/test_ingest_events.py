@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from api.ids import to_global_id
 from domain.enums import Channel, Role
 from tests.api.ingest_helpers import (
     activity,
@@ -17,6 +18,7 @@ from tests.api.ingest_helpers import (
 )
 from tests.contract.showcase import at
 from tests.factories import WorkspaceHandle
+from tests.graphql_client import data_of, gql
 from tests.sql_counter import counted_statements
 
 PHONE = "+5491155550101"
@@ -172,21 +174,32 @@ async def test_a_channel_first_used_appears_on_the_profile(client, workspaces):
     batch = [
         event("e-1", "DELIVERED", "2026-11-19T08:00:02Z", contact=pk, channel="EMAIL"),
         event("e-1", "SENT", "2026-11-19T08:00:00Z", contact=pk, channel="EMAIL"),
+        # WHATSAPP and RCS need her opt-in: a send does not open them, her own message does
         event("w-1", "SENT", "2026-11-19T09:00:00Z", address="+54 9 11 5555-0303", channel="WHATSAPP"),
+        event("w-1", "REPLIED", "2026-11-19T09:05:00Z", address="+54 9 11 5555-0303", channel="WHATSAPP"),
+        event("r-1", "SENT", "2026-11-19T09:10:00Z", contact=pk, channel="RCS"),
     ]
 
     # when
     payload = await record_events(client, batch, key=operator_key(ws))
 
     # then: each channel is listed from its first message, with its address and last event
-    assert payload["accepted"] == 3
+    assert payload["accepted"] == 5
     assert (await profile(client, ws, pk))["channels"] == [
         {"channel": "EMAIL", "status": "SUBSCRIBED", "address": "ana@example.com",
          "changedAt": "2026-11-19T08:00:00+00:00",
          "lastEvent": {"type": "DELIVERED", "occurredAt": "2026-11-19T08:00:02+00:00"}},
         {"channel": "WHATSAPP", "status": "SUBSCRIBED", "address": "+5491155550303",
-         "changedAt": "2026-11-19T09:00:00+00:00",
-         "lastEvent": {"type": "SENT", "occurredAt": "2026-11-19T09:00:00+00:00"}},
+         "changedAt": "2026-11-19T09:05:00+00:00",
+         "lastEvent": {"type": "REPLIED", "occurredAt": "2026-11-19T09:05:00+00:00"}},
+    ]
+    consent = "{ contact(id: $id) { channels { channel consent { basis source at text recordedBy { id } } } } }"
+    channels = data_of(await gql(client, "query($id: ID!) " + consent, {"id": to_global_id("Contact", pk)},
+                                 key=operator_key(ws)))["contact"]["channels"]
+    assert channels == [
+        {"channel": "EMAIL", "consent": None},
+        {"channel": "WHATSAPP", "consent": {"basis": "CONSENT", "source": "INBOUND_MESSAGE",
+                                            "at": "2026-11-19T09:05:00+00:00", "text": None, "recordedBy": None}},
     ]
 
 

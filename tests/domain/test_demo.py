@@ -18,7 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.db import create_engine, session_factory
 from domain.demo import DemoWorkspace, load_demo
 from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
-from domain.enums import Channel, CustomFieldType, EngagementStatus, MessageEventType, Role, TicketStatus, TurnRole
+from domain.enums import (
+    Channel, ConsentBasis, ConsentSource, CustomFieldType, EngagementStatus, MessageEventType, Role, TicketStatus, TurnRole,
+)
 from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
 from domain.migrate import upgrade
 from domain.models import (
@@ -184,6 +186,20 @@ async def test_subscription_last_event_is_the_latest_event_on_the_channel(demo: 
         assert sub.last_event_at == last_at
         assert sub.last_event_type in {kind for at, kind in on_channel if at == last_at}
     assert set(events) <= {(sub.contact_id, sub.channel) for sub in subscriptions}
+
+
+async def test_whatsapp_and_rcs_rows_have_an_opt_in_and_consents_are_complete(demo: LoadedDemo):
+    subscriptions = await rows(demo.engine, select(ChannelSubscription))
+    by_basis: dict = defaultdict(int)
+    for sub in subscriptions:
+        by_basis[sub.consent_basis] += 1
+        if sub.channel in (Channel.WHATSAPP, Channel.RCS):
+            assert sub.consent_basis is not None, "WHATSAPP and RCS exist only with an opt-in"
+        if sub.consent_basis is not None:
+            assert sub.consent_source is not None and sub.consent_at is not None
+            assert (sub.consent_text is not None) == (sub.consent_source in (ConsentSource.FORM, ConsentSource.AGENT))
+    # every basis occurs, and some e-mail/SMS rows have no consent on record
+    assert set(by_basis) == {*ConsentBasis, None}
 
 
 async def test_contact_items_roll_up_item_interactions(demo: LoadedDemo):
