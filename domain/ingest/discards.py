@@ -12,9 +12,10 @@ contact asks for a changed address, or `force` (domain.services.contact_edit).
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, String, column, select, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db import UtcDateTime, enum_type
 from domain.enums import AuditAction, BounceType, Channel, DiscardReason, FailureReason, MessageEventType
 from domain.models import ChannelSubscription, Contact, MessageEvent
 from domain.policies import Principal
@@ -91,19 +92,27 @@ async def apply_discards(
     own = {r.id: (r.email, r.phone) for r in (await session.execute(
         select(Contact.id, Contact.email, Contact.phone).where(Contact.workspace_id == ws, Contact.id.in_(earliest))
     )).all()}
+    discards = []
     for contact_id, e in sorted(earliest.items()):
-        reason = discard_reason_of(e)
         email, phone = own.get(contact_id, (None, None))
         address = addresses.get((contact_id, e.channel)) or (email if e.channel == Channel.EMAIL else phone)
-        changed = (await session.execute(
-            update(Contact)
-            .where(Contact.workspace_id == ws, Contact.id == contact_id, Contact.discard_reason.is_(None))
-            .values(discard_reason=reason, discarded_at=e.occurred_at, discard_channel=e.channel.value,
-                    discard_address=address, updated_at=now)
-            .returning(Contact.id)
-        )).first()
-        if changed is None:
+        discards.append((contact_id, discard_reason_of(e), e.occurred_at, e.channel.value, address))
+    # One statement for the batch; RETURNING names the contacts it discarded (the others were already).
+    given = values(
+        column("id", Integer), column("reason", enum_type(DiscardReason)), column("at", UtcDateTime),
+        column("channel", String), column("address", String), name="discards",
+    ).data(discards).cte("discards")
+    changed = set((await session.execute(
+        update(Contact)
+        .where(Contact.workspace_id == ws, Contact.id == given.c.id, Contact.discard_reason.is_(None))
+        .values(discard_reason=given.c.reason, discarded_at=given.c.at, discard_channel=given.c.channel,
+                discard_address=given.c.address, updated_at=now)
+        .returning(Contact.id)
+    )).scalars())
+    for contact_id, e in sorted(earliest.items()):
+        if contact_id not in changed:
             continue  # discarded already: its first reason stays
+        reason = discard_reason_of(e)
         audit.record(
             session, principal=principal, contact_id=contact_id, action=AuditAction.CONTACT_DISCARDED,
             changes=[

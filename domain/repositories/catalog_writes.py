@@ -23,15 +23,16 @@ async def find_same_name(
     and "reactivacion" are one name), as domain.text.fold compares them.
 
     Neither engine folds accents the same way in SQL, so Python compares the workspace's names of
-    that kind (a catalogue holds hundreds, not millions).
+    that kind: only (id, name) pairs are read, and the one entity that matches is loaded.
     """
-    stmt = select(model).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
+    ident, named = model.id, model.name  # type: ignore[attr-defined]
+    stmt = select(ident, named).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
     if exclude_id is not None:
-        stmt = stmt.where(model.id != exclude_id)  # type: ignore[attr-defined]
+        stmt = stmt.where(ident != exclude_id)
     wanted = fold(name)
-    for row in await session.scalars(stmt):
-        if fold(row.name) == wanted:  # type: ignore[attr-defined]
-            return row
+    for found_id, found_name in await session.execute(stmt):
+        if fold(found_name) == wanted:
+            return await session.get(model, found_id)
     return None
 
 

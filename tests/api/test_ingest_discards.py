@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from api.ids import to_global_id
 from domain import models
-from domain.enums import Channel, Role
+from domain.enums import Channel, DiscardReason, Role
 from tests.api.action_helpers import act, rows
 from tests.api.ingest_helpers import event, operator_key, record_events
 from tests.contract.documents import document
@@ -130,6 +130,35 @@ async def test_a_send_before_the_discard_stays_sent_and_the_first_reason_stays(c
     assert c["discardReason"] == "HARD_BOUNCE"
     sends = [(ch, t) for ch, t, *_ in events_of(c) if t.startswith(("SENT", "BLOCKED"))]
     assert ("SMS", "SENT") in sends and ("SMS", "BLOCKED_DISCARDED") in sends and ("EMAIL", "SENT") in sends
+
+
+async def test_one_batch_discards_many_contacts_each_with_its_own_reason_and_address(client, engine, workspaces):
+    ws = await workspaces.create()
+    people = {}
+    for i, name in enumerate(("Ana", "Bea", "Caro", "Dani")):
+        people[name] = await workspaces.contact(ws, name, email=f"{name.lower()}@example.com", phone=f"+549115555030{i}")
+    await workspaces.update_contact(people["Dani"], discard_reason=DiscardReason.SUSPENDED)
+    batch = [
+        with_(event("a-1", "BOUNCED", "2026-11-18T10:00:00Z", contact=people["Ana"], channel="EMAIL"), bounce="HARD"),
+        event("b-1", "COMPLAINED", "2026-11-18T10:00:00Z", contact=people["Bea"], channel="SMS"),
+        with_(event("c-1", "FAILED", "2026-11-18T10:00:00Z", contact=people["Caro"], channel="SMS"),
+              failure="INVALID_ADDRESS"),
+        with_(event("d-1", "BOUNCED", "2026-11-18T10:00:00Z", contact=people["Dani"], channel="EMAIL"), bounce="HARD"),
+    ]
+    assert (await record_events(client, batch, key=operator_key(ws)))["rejected"] == 0
+
+    c = models.Contact
+    found = await rows(engine, select(c.name, c.discard_reason, c.discard_channel, c.discard_address)
+                       .where(c.workspace_id == ws.id))
+    assert {name: (reason.value, channel, address) for name, reason, channel, address in found} == {
+        "Ana": ("HARD_BOUNCE", "EMAIL", "ana@example.com"),
+        "Bea": ("SPAM_COMPLAINT", "SMS", "+5491155550301"),
+        "Caro": ("INVALID_ADDRESS", "SMS", "+5491155550302"),
+        "Dani": ("SUSPENDED", None, None),  # discarded already: the first reason stays, no entry
+    }
+    entries = await rows(engine, select(models.AuditEntry.contact_id).where(
+        models.AuditEntry.workspace_id == ws.id, models.AuditEntry.action == "CONTACT_DISCARDED"))
+    assert sorted(pk for (pk,) in entries) == sorted(people[n] for n in ("Ana", "Bea", "Caro"))
 
 
 async def test_a_suspended_contact_gets_no_sends_either(client, workspaces):
