@@ -219,14 +219,14 @@ class BatchWriter:
                     trail += audit.diff({AUDIT_FIELD[kind]: sorted(before)}, {AUDIT_FIELD[kind]: sorted(before | mine)})
             for channel, consent in self._consents(row).items():
                 current = channels.get((match.id, channel))
-                if current is not None and (current[0] == SubscriptionStatus.UNSUBSCRIBED or current[1:] == (
+                if current is not None and (current[0] == SubscriptionStatus.UNSUBSCRIBED or current[1:4] == (
                         consent.basis, consent.source, consent.text)):
                     continue  # only contactSubscribe brings a person back; the same consent is already there
                 address = row.phone if channel != Channel.EMAIL else row.email
                 consents.append((match.id, channel, address, consent))  # type: ignore[arg-type]  # (rows validated it)
                 prefix = f"channels.{channel.value}."
                 before = {} if current is None else {prefix + "consentBasis": current[1], prefix + "consentSource": current[2],
-                                                     prefix + "consentText": current[3]}
+                                                     prefix + "consentText": current[3], prefix + "consentAt": current[4]}
                 trail += audit.diff(before, consent.trail(channel))
             if not trail:
                 continue  # identical to what the base has: nothing to write, nothing to audit

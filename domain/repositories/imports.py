@@ -283,14 +283,14 @@ async def workspace_admin(session: AsyncSession, *, slug: str) -> tuple[int, int
 
 async def consent_states(
     session: AsyncSession, *, workspace_id: int, contact_ids: Sequence[int]
-) -> dict[tuple[int, Channel], tuple[SubscriptionStatus, Any, Any, Any]]:
-    """(contact, channel) -> (status, consent basis, source, wording) of existing contacts' channels."""
+) -> dict[tuple[int, Channel], tuple[SubscriptionStatus, Any, Any, Any, Any]]:
+    """(contact, channel) -> (status, consent basis, source, wording, time) of existing contacts' channels."""
     if not contact_ids:
         return {}
     subs = ChannelSubscription.__table__
     rows = await session.execute(
         select(subs.c.contact_id, subs.c.channel, subs.c.status, subs.c.consent_basis, subs.c.consent_source,
-               subs.c.consent_text)
+               subs.c.consent_text, subs.c.consent_at)
         .where(subs.c.workspace_id == workspace_id, subs.c.contact_id.in_(sorted(set(contact_ids))))
     )
-    return {(int(c), Channel(ch)): (SubscriptionStatus(st), b, src, t) for c, ch, st, b, src, t in rows}
+    return {(int(c), Channel(ch)): (SubscriptionStatus(st), b, src, t, at) for c, ch, st, b, src, t, at in rows}

@@ -255,6 +255,13 @@ async def test_import_records_consent_on_existing_contacts_but_never_resubscribe
     assert {c["field"] for c in entry["changes"]} == {
         f"channels.{ch}.{f}" for ch in ("SMS", "WHATSAPP") for f in ("consentBasis", "consentSource", "consentAt")}
 
+    # a later file with another basis replaces the consent; the history shows what it was before
+    await imported(client, engine, clock, ws.admin_key, data.replace("contract", "legitimate interest"))
+    (entry, *_) = await history(client, ws, pk)
+    changed = {c["field"]: (c["oldValue"], c["newValue"]) for c in entry["changes"]}
+    assert changed == {"channels.SMS.consentBasis": ("CONTRACT", "LEGITIMATE_INTEREST")}
+    data = data.replace("contract", "legitimate interest")
+
     # the same file again changes nothing
     again = await imported(client, engine, clock, ws.admin_key, data)
     assert (again["updated"], again["skipped"]) == (0, 1)
