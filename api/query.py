@@ -12,6 +12,7 @@ from api.prefetch import prefetch
 from api.types.catalog import (
     Company,
     ContactList,
+    CustomFieldDefinition,
     Department,
     Flow,
     Group,
@@ -36,6 +37,7 @@ from domain.errors import InvalidInput
 from domain.reads.contact_match import ContactMatch
 from domain.services import api_keys, audit
 from domain.services import catalog as catalog_service
+from domain.services import custom_fields as custom_fields_service
 from domain.services import contacts as contacts_service
 from domain.services import jobs as jobs_service
 from domain.services import satisfaction_models
@@ -83,6 +85,7 @@ _NODE_ROWS: dict[str, tuple[Any, Any]] = {
     "ContactList": (models.ContactList, ContactList.from_row),
     "Group": (models.Group, Group.from_row),
     "Segment": (models.Segment, Segment.from_row),
+    "CustomFieldDefinition": (models.CustomFieldDefinition, CustomFieldDefinition.from_row),
     "Flow": (models.Flow, Flow.from_row),
     "User": (models.User, User.from_row),
     "Note": (models.Note, Note.from_row),
@@ -254,4 +257,10 @@ class Query:
     @strawberry.field
     async def departments(self, info: Info, first: int = 25, after: str | None = None) -> Connection[Department]:
         return await _catalog(info, models.Department, Department.from_row, first, after)
+
+    @strawberry.field(description="The workspace's custom contact fields, in form order (position, then key).")
+    async def custom_field_definitions(self, info: Info) -> list[CustomFieldDefinition]:
+        with domain_errors_as_graphql():
+            rows = await custom_fields_service.list_definitions(session=info.context.session, principal=info.context.caller)
+        return [CustomFieldDefinition.from_row(r) for r in rows]
 

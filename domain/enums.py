@@ -205,6 +205,10 @@ class AuditAction(str, Enum):
     SEGMENT_CREATED = "SEGMENT_CREATED"
     SEGMENT_UPDATED = "SEGMENT_UPDATED"
     SEGMENT_DELETED = "SEGMENT_DELETED"
+    CUSTOM_FIELD_CREATED = "CUSTOM_FIELD_CREATED"
+    CUSTOM_FIELD_UPDATED = "CUSTOM_FIELD_UPDATED"
+    # Also written in the history of each contact that held a value of the deleted field.
+    CUSTOM_FIELD_DELETED = "CUSTOM_FIELD_DELETED"
     # Access (domain.services.access): the workspace's people and their keys.
     WORKSPACE_CREATED = "WORKSPACE_CREATED"
     USER_CREATED = "USER_CREATED"

@@ -25,6 +25,7 @@ class Action(str, Enum):
     WRITE = "WRITE"  # every mutation not listed below
     DELETE_TAG = "DELETE_TAG"
     DELETE_DEPARTMENT = "DELETE_DEPARTMENT"
+    DELETE_CUSTOM_FIELD = "DELETE_CUSTOM_FIELD"
     INGEST = "INGEST"
     ADMINISTER_MODELS = "ADMINISTER_MODELS"
     ADMINISTER_ACCESS = "ADMINISTER_ACCESS"  # users, their roles and API keys; the audit trail

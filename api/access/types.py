@@ -85,7 +85,7 @@ class ApiKeyConnection:
         )
 
 
-_SUBJECT_TYPES = {"User", "ApiKey", "Workspace"}
+_SUBJECT_TYPES = {"User", "ApiKey", "Workspace", "CustomFieldDefinition"}
 
 
 @strawberry.type(

@@ -12,13 +12,14 @@ from api.mutations.catalog import CatalogMutations
 from api.mutations.contact import ContactMutations
 from api.mutations.contact_links import ContactLinkMutations
 from api.mutations.contacts_import import ImportMutations
+from api.mutations.custom_fields import CustomFieldMutations
 from api.mutations.ingest import IngestMutations
 from api.mutations.satisfaction import SatisfactionMutations
 
 # Each area adds its class here.
 MUTATION_AREAS: tuple[type, ...] = (
     ContactMutations, BulkMutations, CatalogMutations, ContactLinkMutations, IngestMutations, ImportMutations,
-    SatisfactionMutations,
+    SatisfactionMutations, CustomFieldMutations,
     # Access (api/access/): one mutation per module.
     UserCreateMutation, UserSetRoleMutation, UserDeactivateMutation, ApiKeyCreateMutation, ApiKeyRevokeMutation,
 )

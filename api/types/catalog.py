@@ -8,7 +8,7 @@ import strawberry
 from api.access.types import User
 from api.context import Info
 from api.ids import to_global_id
-from api.types.enums import FlowEnrolmentStatus, Role
+from api.types.enums import CustomFieldType, FlowEnrolmentStatus, Role
 from api.types.node import Node
 from domain import models
 
@@ -137,3 +137,25 @@ class Viewer:
 
 def maybe(mapper: Any, row: Any) -> Any:
     return None if row is None else mapper(row)
+
+
+@strawberry.type(description="A contact field the workspace defines. Its `key` names it in `customFields` inputs, in "
+                 "import columns (`cf.<key>` or the bare key) and in history entries (`customFields.<key>`).")
+class CustomFieldDefinition(Node):
+    pk: strawberry.Private[int]
+    key: str
+    label: str
+    type: CustomFieldType
+    choices: list[str] | None = strawberry.field(description="The allowed values of a CHOICE field; null for other types.")
+    required: bool = strawberry.field(
+        description="New contacts need a value and edits cannot clear it; contacts stored before it became "
+        "required may have none."
+    )
+    position: int = strawberry.field(description="Where a form shows the field: ascending, then by key.")
+
+    @classmethod
+    def from_row(cls, row: models.CustomFieldDefinition) -> "CustomFieldDefinition":
+        return cls(
+            pk=row.id, id=to_global_id("CustomFieldDefinition", row.id), key=row.key, label=row.label, type=row.type,
+            choices=list(row.choices) if row.choices else None, required=row.required, position=row.position,
+        )

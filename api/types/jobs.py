@@ -76,6 +76,10 @@ class ImportJob(Node):
     )
     created_at: datetime
     finished_at: datetime | None
+    error: str | None = strawberry.field(
+        description="Why the job as a whole FAILED (e.g. the file became unreadable, or the custom fields it fills "
+        "changed while it ran); rows imported before that stay. Null otherwise."
+    )
 
     @strawberry.field(
         description=f"The first rejected rows, in row order: at most `first` (1 to {MAX_PAGE_SIZE}). "
@@ -105,5 +109,5 @@ class ImportJob(Node):
             pk=row.id, id=to_global_id("ImportJob", row.id), status=row.status, total=row.total, created=row.created,
             updated=row.updated, skipped=row.skipped, failed=row.failed, omitted_errors=row.omitted_errors,
             previously_deleted=row.previously_deleted,
-            created_at=row.created_at, finished_at=row.finished_at,
+            created_at=row.created_at, finished_at=row.finished_at, error=row.error,
         )

@@ -17,10 +17,13 @@ from domain.enums import Channel, ConsentSource, ContactOrigin, DiscardReason, S
 from domain.imports import names as catalog_names
 from domain.imports.matching import Decisions, Seen, decide
 from domain.imports.options import ImportOptions
-from domain.imports.rows import ImportRow, RowError
+from domain.errors import InvalidInput
+from domain.imports.rows import FieldRule, ImportRow, RowError
 from domain.imports.trail import custom_value, joined
+from domain.models import CustomFieldDefinition
 from domain.repositories import channel_addresses, contact_writes
 from domain.repositories import imports as repo
+from domain.repositories.locks import lock_rows
 from domain.services import audit
 from domain.text import fold, search_text
 
@@ -37,6 +40,10 @@ class ImportContext:
     field_ids: dict[str, int]
     # The file's own labels of the e-mail and phone columns, for reports.
     columns: dict[str, str | None]
+    # Required custom field keys, each with the file's column for it (None: the file has none).
+    required: dict[str, str | None] = field(default_factory=dict)
+    # The rules the file's custom columns were validated by, by key.
+    rules: dict[str, FieldRule] = field(default_factory=dict)
 
 
 @dataclass
@@ -63,12 +70,15 @@ class BatchWriter:
         keys = {"emails": sorted({r.email for r in rows if r.email}), "phones": sorted({r.phone for r in rows if r.phone})}
         if self.write and self.ctx.options.update_existing:
             await repo.lock_contacts_by_keys(self.s, workspace_id=self.ws, **keys)
+        if self.write:
+            await self._check_definitions()
         existing = await repo.contacts_by_keys(self.s, workspace_id=self.ws, **keys)
         plan = decide(rows, seen=seen, existing=existing, update_existing=self.ctx.options.update_existing,
-                      columns=self.ctx.columns)
+                      columns=self.ctx.columns, required=self.ctx.required)
         await self._resolve_names(plan)
-        result = BatchResult(created=len(plan.creates), failed=len({e.row for e in errors}) + len(plan.conflicts))
-        result.errors = sorted([*errors, *plan.conflicts, *plan.duplicates], key=lambda e: e.row)
+        refused = [*plan.conflicts, *plan.incomplete]
+        result = BatchResult(created=len(plan.creates), failed=len({e.row for e in errors}) + len(refused))
+        result.errors = sorted([*errors, *refused, *plan.duplicates], key=lambda e: e.row)
         result.previously_deleted = await self._create(plan.creates)
         result.updated = await self._update(plan.updates)
         result.skipped = plan.kept_existing + len(plan.duplicates) + len(plan.updates) - result.updated
@@ -77,6 +87,26 @@ class BatchWriter:
                 self.s, workspace_id=self.ws, actor_user_id=self.ctx.actor_user_id, at=self.now, rows=self.audit_rows
             )
         return result
+
+    async def _check_definitions(self) -> None:
+        """Hold the workspace's custom field definitions for the batch, and fail the import if the ones
+        it relies on changed since its rows were checked (a new type or choices of a column it fills, a
+        field that became or stopped being required): its values would no longer fit them.
+
+        Locked after the contacts, in the order a contact edit locks them."""
+        await lock_rows(self.s, CustomFieldDefinition, CustomFieldDefinition.workspace_id == self.ws)
+        current = await contact_writes.field_definitions(self.s, workspace_id=self.ws)
+        now_required = {k for k, d in current.items() if d.required}
+        changed = sorted(
+            {k for k, rule in self.ctx.rules.items()
+             if k not in current or current[k].id != self.ctx.field_ids[k] or FieldRule.of(current[k]) != rule}
+            | (now_required ^ set(self.ctx.required))
+        )
+        if changed:
+            raise InvalidInput(
+                f"custom field{'s' if len(changed) > 1 else ''} {', '.join(changed)} changed while the file was "
+                "imported; the rows imported so far stay, import the rest of the file again", field="file",
+            )
 
     # -- names ------------------------------------------------------------------------------------
 

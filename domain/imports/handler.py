@@ -57,6 +57,10 @@ class OpenImport:
     validator: RowValidator
     field_ids: dict[str, int]
     parallel: bool
+    # Required custom field keys, each with the file's column for it (None: the file has none).
+    required: dict[str, str | None] = field(default_factory=dict)
+    # The rules the validator checks the file's custom columns by (each batch checks they still hold).
+    rules: dict[str, FieldRule] = field(default_factory=dict)
     seen: Seen = field(default_factory=Seen)
     exhausted: bool = False
     taken: int = 0
@@ -116,6 +120,9 @@ class ImportHandler:
                 cursor=cursor, reader=csv_file.BatchReader(text, sep), plan=plan,
                 validator=RowValidator(plan, {k: rules[k] for k in plan.custom}),
                 field_ids={k: field_ids[k] for k in plan.custom}, parallel=in_parallel,
+                required={k: plan.label(plan.custom[k]) if k in plan.custom else None
+                          for k, rule in sorted(rules.items()) if rule.required},
+                rules={k: rules[k] for k in plan.custom},
             )
             self._replay(state, cursor)
             return state
@@ -193,7 +200,8 @@ class ImportHandler:
         ctx = ImportContext(
             workspace_id=job.workspace_id, actor_user_id=job.created_by_user_id,
             options=ImportOptions.from_params(job.params), field_ids=state.field_ids,
-            columns={k: self._label(state.plan, k) for k in ("email", "phone")},
+            columns={k: self._label(state.plan, k) for k in ("email", "phone")}, required=state.required,
+            rules=state.rules,
         )
         result = await BatchWriter(session, ctx, now).apply(rows, errors, state.seen)
         await self._store_errors(session, job, notes + result.errors)

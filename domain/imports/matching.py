@@ -5,7 +5,7 @@ matches the same existing contact) is skipped and reported, never merged, becaus
 pick between two versions of the truth without asking. `Seen` carries this across batches.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,8 @@ class Decisions:
     kept_existing: int = 0
     duplicates: list[RowError] = field(default_factory=list)
     conflicts: list[RowError] = field(default_factory=list)
+    # Rows that would create a contact without a value for a required custom field.
+    incomplete: list[RowError] = field(default_factory=list)
 
 
 def decide(
@@ -56,8 +58,14 @@ def decide(
     existing: Sequence[Any],
     update_existing: bool,
     columns: dict[str, str | None],
+    required: Mapping[str, str | None] | None = None,
 ) -> Decisions:
-    """`existing` are the base's contacts sharing an e-mail or phone with the rows (id, email, phone, ...)."""
+    """`existing` are the base's contacts sharing an e-mail or phone with the rows (id, email, phone, ...).
+
+    `required`: the required custom fields, each with the file's column for it (None: the file has none).
+    A row that would create a contact without all of them fails; one that updates a contact does not
+    need them (a blank cell leaves a value as it is).
+    """
     by_email = {c.email: c for c in existing if c.email}
     by_phone = {c.phone: c for c in existing if c.phone}
     out = Decisions()
@@ -82,6 +90,15 @@ def decide(
             message = f"matches the same contact as row {seen.contact[match.id]}: skipped"
             out.duplicates.append(RowError(row.row, column, message))
             continue
+        if match is None and required:
+            missing = [key for key in required if key not in row.custom]
+            if missing:
+                out.incomplete.append(RowError(
+                    row.row, required[missing[0]],
+                    f"a new contact needs a value for the required custom field{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)}",
+                ))
+                continue
         seen.remember(row)
         if match is None:
             out.creates.append(row)

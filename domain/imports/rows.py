@@ -52,11 +52,13 @@ class FieldRule:
     key: str
     type: CustomFieldType
     choices: tuple[str, ...] | None = None
+    # A row that creates a contact must give a value (matching.decide checks it).
+    required: bool = False
 
     @classmethod
     def of(cls, definition: CustomFieldDefinition) -> "FieldRule":
         choices = tuple(definition.choices) if definition.choices else None
-        return cls(key=definition.key, type=definition.type, choices=choices)
+        return cls(key=definition.key, type=definition.type, choices=choices, required=bool(definition.required))
 
 
 @dataclass(slots=True)  # slots and __reduce__: rows cross from the helper processes by the thousand

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import JSON, Column, Date, Float, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Column, Date, Float, String, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from domain.enums import CustomFieldType
@@ -21,6 +21,8 @@ class CustomFieldDefinition(SQLModel, table=True):
     # For CHOICE fields: the allowed values.
     choices: list[str] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     position: int = 0
+    # A new contact must have a value, and no edit may clear it (contacts stored before keep theirs blank).
+    required: bool = Field(default=False, sa_column=Column(Boolean, nullable=False, default=False, server_default=false()))
 
 
 class CustomFieldValue(SQLModel, table=True):

@@ -12,10 +12,11 @@ from domain.consent import ConsentRequest, accept_many
 from domain.db import RequestSession, write_transaction
 from domain.enums import ContactOrigin, DiscardReason
 from domain.errors import Conflict, DomainError, ErrorCode, InvalidInput
-from domain.models import Company, Contact, ContactList, Department, Tag
+from domain.models import Company, Contact, ContactList, CustomFieldDefinition, Department, Tag
 from domain.policies import Action, Principal, authorize
 from domain.repositories import channel_addresses
 from domain.repositories import contact_writes as repo
+from domain.repositories.locks import lock_rows
 from domain.services import audit, lookups
 from domain.text import fold, search_text
 from domain.unique_keys import UniqueKey, violated_key
@@ -124,24 +125,41 @@ async def _lost_race(
 
 
 async def _apply_custom_fields(
-    session: RequestSession, principal: Principal, contact_id: int, values: Sequence[tuple[str, str | None]]
+    session: RequestSession, principal: Principal, contact_id: int, values: Sequence[tuple[str, str | None]],
+    *, creating: bool = False,
 ) -> list[dict[str, Any]]:
-    if not values:
+    """Store the values given; a new contact must give every required field, and no edit may clear one."""
+    if not values and not creating:
         return []
     ws = principal.workspace_id
+    if values:
+        # The definitions written are locked: a definition change (a new type, a removed choice) checks the
+        # stored values first, so it waits for this edit or this edit waits for it and reads the new rules.
+        await lock_rows(session.raw, CustomFieldDefinition, CustomFieldDefinition.workspace_id == ws,
+                        CustomFieldDefinition.key.in_(sorted({k for k, _ in values})))
     definitions = await repo.field_definitions(session.raw, workspace_id=ws)
-    current = await repo.custom_values(session.raw, workspace_id=ws, contact_id=contact_id)
+    current = await repo.custom_values(session.raw, workspace_id=ws, contact_id=contact_id) if values else {}
     changes = []
     for i, (key, raw) in enumerate(values):
         definition = definitions.get(key)
         if definition is None:
             raise InvalidInput(f"there is no custom field {key!r}", field=f"customFields.{i}.key")
         columns = contact_rules.parse_custom_value(definition, raw, field=f"customFields.{i}.value")
+        if columns is None and definition.required:
+            raise InvalidInput(f"{key} is required: it cannot be left blank", field=f"customFields.{i}.value")
         old = current.get(definition.id)
         old_value = None if old is None else next((getattr(old, c) for c in _VALUE_COLUMNS if getattr(old, c) is not None), None)
         new_value = None if columns is None else next((v for v in columns.values() if v is not None), None)
         await repo.set_custom_value(session.raw, workspace_id=ws, contact_id=contact_id, field_id=definition.id, columns=columns)
         changes += audit.diff({f"customFields.{key}": old_value}, {f"customFields.{key}": new_value})
+    if creating:
+        given = {k for k, _ in values}
+        missing = [d.key for d in definitions.values() if d.required and d.key not in given]
+        if missing:
+            raise InvalidInput(
+                f"a new contact needs a value for the required custom field{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(sorted(missing))}", field="customFields",
+            )
     return changes
 
 
@@ -186,7 +204,7 @@ async def _create(
         )
         await repo.add_members(session.raw, "tags", workspace_id=ws, pairs=[(contact.id, t) for t in changes.tag_ids], now=now)
         await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(contact.id, t) for t in changes.list_ids], now=now)
-        custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields)
+        custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields, creating=True)
         given = {k: v for channel, consent in consents.items() for k, v in consent.trail(channel).items()}
         trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason, **given})
         audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_CREATED", changes=trail + custom, at=now)

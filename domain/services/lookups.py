@@ -5,7 +5,7 @@ from typing import Any, TypeVar
 
 from domain.db import RequestSession
 from domain.errors import InvalidInput, NotFound
-from domain.models import Contact, ContactList
+from domain.models import Contact, ContactList, CustomFieldDefinition
 from domain.policies import Principal
 from domain.repositories import catalog as catalog_repo
 from domain.repositories import contact_writes
@@ -17,7 +17,7 @@ M = TypeVar("M")
 # How many ids one call may name; larger selections go through bulk actions (jobs).
 MAX_IDS_PER_CALL = 1000
 
-_NOUNS: dict[Any, str] = {ContactList: "contact list"}
+_NOUNS: dict[Any, str] = {ContactList: "contact list", CustomFieldDefinition: "custom field"}
 
 
 def noun(model: Any) -> str:

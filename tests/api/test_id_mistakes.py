@@ -117,7 +117,7 @@ NODE_TABLES = {
     "ActivityEvent": models.MessageEvent, "ContactHistoryEntry": models.AuditEntry,
     "AuditTrailEntry": models.AuditEntry, "ApiKey": models.ApiKey, "Conversation": models.Conversation,
     "Ticket": models.Ticket, "NpsResponse": models.NpsResponse, "BulkJob": models.Job, "ImportJob": models.Job,
-    "SatisfactionRescoreJob": models.Job,
+    "SatisfactionRescoreJob": models.Job, "CustomFieldDefinition": models.CustomFieldDefinition,
 }
 
 
