@@ -1,8 +1,9 @@
 """All rows of one demo contact, generated as plain dicts ready for a Core bulk insert.
 
-The order of the work matters for consistency: events and support rows are generated first, then
-the rollups (daily counters, latest event per channel, last activity) are computed from those very
-rows and written onto the contact and its subscriptions.
+The order of the work matters for consistency: a discarded contact's discard (when, why, by which
+message) is planned first, then events and support rows are generated, then the rollups (daily
+counters, latest event and bounces per channel, last activity) are computed from those very rows
+and written onto the contact and its subscriptions.
 """
 
 from collections import defaultdict
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.demo.catalog import Catalog, CompanyRef
-from domain.demo.events import EventSummary, MessageIds, contact_events, daily_rows, summarise
+from domain.demo.events import Discard, EventSummary, MessageIds, contact_events, daily_rows, plan_discard, summarise
 from domain.demo.people import IdentityFactory
 from domain.demo.profile_rows import (
     choose_channels,
@@ -22,7 +23,7 @@ from domain.demo.profile_rows import (
 )
 from domain.demo.profiles import WorkspaceProfile
 from domain.demo.support_rows import ContactContext, SupportWriter
-from domain.demo.timeline import Timeline, moment, plan_timeline
+from domain.demo.timeline import plan_timeline
 from domain.demo.traits import Traits
 from domain.enums import Channel, ContactOrigin, Role
 from domain.text import fold, search_text
@@ -81,6 +82,19 @@ class History:
         return max(moments) if moments else None
 
 
+def _discard_columns(discard: Discard | None, email: str | None, phone: str | None) -> dict:
+    """The contact's discard columns, as domain.ingest.discards writes them: a discarding message
+    leaves its channel and the address it went to; a suspension by hand leaves neither."""
+    if discard is None:
+        return {"discard_reason": None, "discarded_at": None, "discard_channel": None, "discard_address": None}
+    channel = discard.channel
+    return {
+        "discard_reason": discard.reason, "discarded_at": discard.at,
+        "discard_channel": channel.value if channel else None,
+        "discard_address": None if channel is None else email if channel == Channel.EMAIL else phone,
+    }
+
+
 class ContactGenerator:
     """Generates contacts of one workspace; one instance per workspace and load."""
 
@@ -108,13 +122,14 @@ class ContactGenerator:
         )
         channels = choose_channels(rng, identity, traits.channel_count)
         plan = unsubscriptions(rng, channels, timeline, traits.unsubscribe and not traits.showcase)
+        discard = plan_discard(rng, traits.discard, timeline, plan)
         agent = rng.choice(catalog.agents)
         context = ContactContext(
             catalog.workspace_id, contact_id, identity, timeline, tuple(channels), agent, traits.showcase
         )
-        history = self._history(context, plan, traits)
+        history = self._history(context, plan, traits, discard)
         last_activity_at = history.last_activity_at()
-        discard = self._discard(traits, timeline, last_activity_at)
+        discarded = _discard_columns(discard, identity.email, identity.phone)
         group_id = rng.choice(catalog.groups) if traits.member_of_group else None
         batch.rows["contact"].append({
             "id": contact_id, **self._ws, "name": identity.name, "name_key": fold(identity.name),
@@ -127,10 +142,10 @@ class ContactGenerator:
             "assigned_agent_id": agent.id if traits.agent else None,
             # Contacts assigned to a group usually sit in that group too.
             "assigned_group_id": (group_id or rng.choice(catalog.groups)) if traits.group else None,
-            **discard,
+            **discarded,
             "last_activity_at": last_activity_at,
             "created_at": timeline.contact_since,
-            "updated_at": max(filter(None, (timeline.contact_since, last_activity_at, discard["discarded_at"]))),
+            "updated_at": max(filter(None, (timeline.contact_since, last_activity_at, discarded["discarded_at"]))),
         })
         self._add_history(batch, context, history)
         self._add_profile(batch, context, plan, traits, group_id, history.summary)
@@ -140,11 +155,13 @@ class ContactGenerator:
         companies = self._catalog.companies
         return self._rng.choice(companies.get(language) or [c for group in companies.values() for c in group])
 
-    def _history(self, context: ContactContext, plan: dict[Channel, datetime | None], traits: Traits) -> History:
+    def _history(
+        self, context: ContactContext, plan: dict[Channel, datetime | None], traits: Traits, discard: Discard | None
+    ) -> History:
         """Message events, then conversations, tickets and NPS answers (active contacts only)."""
         events = contact_events(
             self._rng, self._message_ids, workspace_id=context.workspace_id, contact_id=context.contact_id,
-            timeline=context.timeline, channels=plan, showcase=traits.showcase,
+            timeline=context.timeline, channels=plan, showcase=traits.showcase, discard=discard,
         )
         active = context.timeline.active
         return History(
@@ -154,13 +171,6 @@ class ContactGenerator:
             tickets=self._support.tickets(context, traits.tickets) if active else [],
             answers=self._support.nps_answers(context, traits.nps_answers) if active else [],
         )
-
-    def _discard(self, traits: Traits, timeline: Timeline, last_activity_at: datetime | None) -> dict:
-        """Discarded contacts were discarded after their last activity (or after joining)."""
-        if traits.discard is None:
-            return {"discard_reason": None, "discarded_at": None}
-        since = last_activity_at or timeline.contact_since
-        return {"discard_reason": traits.discard, "discarded_at": moment(self._rng, since, self._now)}
 
     def _add_history(self, batch: Batch, context: ContactContext, history: History) -> None:
         rows, ws = batch.rows, self._ws

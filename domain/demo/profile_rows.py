@@ -75,10 +75,11 @@ def subscription_rows(
     rng, *, ws: dict, contact_id: int, identity: Identity, plan: dict[Channel, datetime | None],
     timeline: Timeline, summary: EventSummary, operator: UserRef,
 ) -> list[dict]:
-    """One row per channel, with the rollup of the latest event on it."""
+    """One row per channel, with the rollups of the latest event and of the bounces on it."""
     rows = []
     for channel, gone in plan.items():
         last = summary.last_by_channel.get(channel)
+        hard, soft, last_bounce = summary.bounces.get(channel, (0, 0, None))
         joined = timeline.contact_since + timedelta(minutes=rng.randint(0, 90))
         rows.append({
             **ws, "contact_id": contact_id, "channel": channel,
@@ -90,6 +91,7 @@ def subscription_rows(
             "changed_by_user_id": operator.id if gone is not None and rng.random() < 0.25 else None,
             "last_event_type": last[0] if last else None,
             "last_event_at": last[1] if last else None,
+            "hard_bounces": hard, "soft_bounces": soft, "last_bounce_at": last_bounce,
             **consent_columns(rng, channel, identity, joined, operator),
         })
     # The channels an address opens by itself (domain.repositories.channel_addresses), never messaged.
@@ -99,6 +101,7 @@ def subscription_rows(
                 **ws, "contact_id": contact_id, "channel": channel, "address": address,
                 "status": SubscriptionStatus.SUBSCRIBED, "changed_at": timeline.contact_since, "reason": None,
                 "changed_by_user_id": None, "last_event_type": None, "last_event_at": None,
+                "hard_bounces": 0, "soft_bounces": 0, "last_bounce_at": None,
                 **consent_columns(rng, channel, identity, timeline.contact_since, operator),
             })
     return rows

@@ -2,7 +2,8 @@
 
 The loader decides a contact's engagement first and derives times from it: the latest activity of
 any kind (the "horizon") is placed inside the chosen band, and every activity-producing row (sends,
-conversations, tickets, NPS answers) is kept at or before it. The rollup written to
+conversations, tickets, NPS answers) is kept at or before it, except the message that discards a
+discarded contact, which comes after it (domain.demo.events). The rollup written to
 `contact.last_activity_at` is still computed from the rows themselves, never from this plan.
 """
 

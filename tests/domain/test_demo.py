@@ -19,10 +19,13 @@ from domain.db import create_engine, session_factory
 from domain.demo import DemoWorkspace, load_demo
 from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
 from domain.enums import (
-    Channel, ConsentBasis, ConsentSource, CustomFieldType, EngagementStatus, MessageEventType, Role, TicketStatus, TurnRole,
+    BounceType, Channel, ConsentBasis, ConsentSource, CustomFieldType, DiscardReason, EngagementStatus, FailureReason,
+    MessageEventType, Role, TicketStatus, TurnRole,
 )
+from domain.ingest.discards import discard_reason_of
 from domain.metrics import COUNTER_FOR_EVENT, COUNTERS
 from domain.migrate import upgrade
+from domain.rollups import NewMessageEvent
 from domain.models import (
     ChannelSubscription,
     Contact,
@@ -188,6 +191,23 @@ async def test_subscription_last_event_is_the_latest_event_on_the_channel(demo: 
     assert set(events) <= {(sub.contact_id, sub.channel) for sub in subscriptions}
 
 
+async def test_subscription_bounces_count_the_raw_bounces_hard_and_soft(demo: LoadedDemo):
+    expected: dict[tuple, tuple] = {}
+    bounces = select(
+        MessageEvent.contact_id, MessageEvent.channel, MessageEvent.detail, MessageEvent.occurred_at
+    ).where(MessageEvent.type == MessageEventType.BOUNCED)
+    for contact_id, channel, detail, at in await rows(demo.engine, bounces):
+        hard, soft, latest = expected.get((contact_id, channel), (0, 0, at))
+        is_hard = detail == BounceType.HARD.value
+        expected[(contact_id, channel)] = (hard + is_hard, soft + (not is_hard), max(latest, at))
+    subscriptions = await rows(demo.engine, select(ChannelSubscription))
+    for sub in subscriptions:
+        counted = expected.get((sub.contact_id, sub.channel), (0, 0, None))
+        assert (sub.hard_bounces, sub.soft_bounces, sub.last_bounce_at) == counted
+    assert set(expected) <= {(sub.contact_id, sub.channel) for sub in subscriptions}
+    assert any(hard for hard, _, _ in expected.values()) and any(soft for _, soft, _ in expected.values())
+
+
 async def test_whatsapp_and_rcs_rows_have_an_opt_in_and_consents_are_complete(demo: LoadedDemo):
     subscriptions = await rows(demo.engine, select(ChannelSubscription))
     by_basis: dict = defaultdict(int)
@@ -307,20 +327,73 @@ async def test_message_events_follow_realistic_funnels_within_180_days(demo: Loa
     T = MessageEventType
     for message, stages in stages_of.items():
         (channel,) = channels_of[message]
-        if T.BLOCKED_UNSUBSCRIBED in stages:
-            assert set(stages) == {T.BLOCKED_UNSUBSCRIBED}
+        blocked = set(stages) & {T.BLOCKED_UNSUBSCRIBED, T.BLOCKED_DISCARDED}
+        if blocked:  # a blocked send never went out: nothing else happened to it
+            assert set(stages) == blocked and len(blocked) == 1
             continue
         assert T.SENT in stages and all(at >= stages[T.SENT] for at in stages.values())
         assert len(set(stages) & {T.DELIVERED, T.FAILED, T.BOUNCED}) <= 1
-        assert T.DELIVERED in stages or not set(stages) & {T.READ, T.CLICKED, T.REPLIED}
+        assert T.DELIVERED in stages or not set(stages) & {T.READ, T.CLICKED, T.REPLIED, T.COMPLAINED}
         assert T.READ in stages or T.CLICKED not in stages
         assert channel != Channel.SMS or T.READ not in stages
         assert channel in (Channel.SMS, Channel.WHATSAPP) or T.REPLIED not in stages
-    # Every kind of event but the two the demo does not generate yet: complaints, and sends blocked
-    # by a discard (its discarded contacts are discarded after their last event).
-    assert {kind for *_, kind, _ in events} == set(MessageEventType) - {T.COMPLAINED, T.BLOCKED_DISCARDED}
+    # Every kind of event occurs.
+    assert {kind for *_, kind, _ in events} == set(MessageEventType)
+    # A bounce says HARD or SOFT and a failure its reason, as ingestion stores them; no other event has a detail.
+    details = set(await rows(demo.engine, select(MessageEvent.type, MessageEvent.detail).distinct()))
+    assert details == {
+        *((kind, None) for kind in MessageEventType if kind not in (T.BOUNCED, T.FAILED)),
+        *((T.BOUNCED, b.value) for b in BounceType), *((T.FAILED, f.value) for f in FailureReason),
+    }
     active = await scalar(demo.engine, select(func.count()).where(Contact.last_activity_at.is_not(None)))
     assert 15 <= len(events) / active <= 40
+
+
+async def test_a_discarded_contact_has_the_event_that_discarded_it_and_only_blocked_sends_after(demo: LoadedDemo):
+    # given the demo's contacts and every message event, per contact
+    contacts = await rows(demo.engine, select(
+        Contact.id, Contact.email, Contact.phone, Contact.discard_reason, Contact.discarded_at, Contact.discard_channel,
+        Contact.discard_address,
+    ))
+    events_of: dict[int, list] = defaultdict(list)
+    for e in await rows(demo.engine, select(MessageEvent)):
+        events_of[e.contact_id].append(e)
+
+    def reason_of(e) -> DiscardReason | None:  # the product's own rule (domain.ingest.discards)
+        as_ingested = NewMessageEvent(e.contact_id, e.channel, e.type, e.message_id, e.occurred_at, e.detail)
+        return discard_reason_of(as_ingested)
+
+    T = MessageEventType
+    reasons: Counter = Counter()
+    soft_bounces_of_kept_contacts = 0
+    for contact in contacts:
+        events = events_of[contact.id]
+        discarding = sorted((e for e in events if reason_of(e) is not None), key=lambda e: e.occurred_at)
+        if contact.discard_reason is None:
+            # then a contact that stays has no event that would have discarded it, and no send blocked by a discard
+            assert discarding == [] and all(e.type != T.BLOCKED_DISCARDED for e in events)
+            assert (contact.discard_channel, contact.discard_address) == (None, None)
+            soft_bounces_of_kept_contacts += sum(e.type == T.BOUNCED and e.detail == BounceType.SOFT.value
+                                                 for e in events)
+            continue
+        reasons[contact.discard_reason] += 1
+        if contact.discard_reason == DiscardReason.SUSPENDED:
+            # then a contact suspended by hand needs no event, and none discarded it
+            assert discarding == [] and (contact.discard_channel, contact.discard_address) == (None, None)
+        else:
+            # then a hard bounce, a complaint or an invalid address discarded it, on its own address, when it happened
+            assert discarding, f"contact {contact.id} is {contact.discard_reason.value} but no event discarded it"
+            first = discarding[0]
+            assert reason_of(first) == contact.discard_reason
+            assert first.occurred_at <= contact.discarded_at
+            assert contact.discard_channel == first.channel.value
+            assert contact.discard_address == (contact.email if first.channel == Channel.EMAIL else contact.phone)
+        # and nothing was sent from its discard on: those sends were blocked, and only those
+        assert all(e.occurred_at < contact.discarded_at for e in events if e.type == T.SENT)
+        assert all(e.occurred_at >= contact.discarded_at for e in events if e.type == T.BLOCKED_DISCARDED)
+    assert set(reasons) - {DiscardReason.SUSPENDED}, "no contact discarded by a message: nothing was checked"
+    # and soft bounces still happen to contacts that stay
+    assert soft_bounces_of_kept_contacts > 0
 
 
 async def test_conversations_have_consistent_turns_in_the_contact_language(demo: LoadedDemo):
