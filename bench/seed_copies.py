@@ -18,8 +18,7 @@ from domain.demo.catalog import Catalog
 from domain.demo.contact_rows import Batch
 from domain.demo.people import IdentityFactory
 from domain.demo.store import TABLES
-from domain.demo.timeline import moment
-from domain.enums import Channel, DiscardReason
+from domain.enums import Channel
 from domain.text import fold, search_text
 
 # How far back a copy's history may move: a few days keeps every engagement band populated.
@@ -28,8 +27,6 @@ MAX_SHIFT_DAYS = 6
 NUMBERED = ("message_id", "external_id")
 # The one DATE column that is a rollup key (custom DATE fields, birthdays, are not moved).
 ROLLUP_DAY = ("contact_channel_daily", "day")
-# Share of discarded contacts, as in the demo's traits.
-DISCARD_SHARE = 0.03
 
 
 @dataclass
@@ -100,13 +97,12 @@ class Copier:
 
 
     def _discard(self, contact: dict) -> None:
-        """Whether a copy is discarded is drawn anew (a small template pool would otherwise carry only
-        a few of the reasons), after its last activity or joining, as the demo decides it."""
-        if self._rng.random() >= DISCARD_SHARE:
-            contact.update(discard_reason=None, discarded_at=None)
-        else:
-            since = contact["last_activity_at"] or contact["contact_since"]
-            contact.update(discard_reason=self._rng.choice(list(DiscardReason)), discarded_at=moment(self._rng, since, self._now))
+        """A copy is discarded as its template is (moved with its history): the template's events say why
+        (the hard bounce, complaint or failure at discarded_at, the BLOCKED_DISCARDED sends after it), so
+        the discard cannot be drawn anew. The failed address is the copy's own."""
+        channel = contact.get("discard_channel")
+        if channel is not None:
+            contact["discard_address"] = contact["email"] if channel == Channel.EMAIL.value else contact["phone"]
         moments = (contact["contact_since"], contact["last_activity_at"], contact["discarded_at"])
         contact["updated_at"] = max(filter(None, moments))
 
