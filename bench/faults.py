@@ -20,7 +20,7 @@
 (c) kill-bulk: an import of --rows rows is run to COMPLETED first; then a contactsBulkAction ADD_TAG of a
     new tag on every contact of the workspace (empty filter: the --rows rows and the demo's contacts) is
     queued, and when its job is RUNNING with processed > 0 the server gets SIGKILL. Each contact's effect
-    is two rows (its contact_tag row and its TAG_ADDED audit entry): right after the kill, every snapshotted
+    is two rows (its contact_tag row and its CONTACT_TAGS_ADDED audit entry): right after the kill, every snapshotted
     contact at a position <= the job's committed cursor must have both, every later one neither, and
     cursor == processed == tagged contacts. After a restart the job must resume to COMPLETED (or be
     FAILED); at the end every contact of the snapshot has exactly one tag row and one audit entry for it,
@@ -388,7 +388,7 @@ async def kill_mid_bulk(postgres: str, contacts: int, rows: int) -> None:
             check("no half-applied contact at the end", stored["half"] == 0 and stored["missing_before"] == 0
                   and stored["done_after"] == 0,
                   f"half {stored['half']}, missing {stored['missing_before']}, beyond cursor {stored['done_after']}")
-            check("each contact has the effect exactly once (one tag row, one TAG_ADDED audit entry)",
+            check("each contact has the effect exactly once (one tag row, one CONTACT_TAGS_ADDED audit entry)",
                   stored["audit_duplicates"] == 0 and stored["tag_rows_outside"] == 0 and stored["tagged"] == stored["audited"],
                   f"{stored['audit_duplicates']} contacts with more than one audit entry, {stored['tag_rows_outside']} tag "
                   f"rows outside the snapshot, {stored['tagged']} tagged vs {stored['audited']} audited")
@@ -397,14 +397,14 @@ async def kill_mid_bulk(postgres: str, contacts: int, rows: int) -> None:
 
 
 async def bulk_stats(url: str, job_id: int, tag_id: int, cursor: int) -> dict[str, int]:
-    """Per snapshotted contact of the bulk job: has it the tag row, the TAG_ADDED audit entry, both, one?"""
+    """Per snapshotted contact of the bulk job: has it the tag row, the CONTACT_TAGS_ADDED audit entry, both, one?"""
     engine = create_engine(url)
     params = {"job": job_id, "tag": tag_id, "cursor": cursor,
-              "change": json.dumps([{"field": "tagIds", "new": [tag_id]}])}
+              "change": json.dumps([{"field": "tag_ids", "added": [tag_id]}])}
     sql = """
         WITH audits AS (
             SELECT contact_id, count(*) AS n FROM audit_entry
-            WHERE action = 'TAG_ADDED' AND CAST(changes AS jsonb) @> CAST(:change AS jsonb) GROUP BY contact_id
+            WHERE action = 'CONTACT_TAGS_ADDED' AND CAST(changes AS jsonb) @> CAST(:change AS jsonb) GROUP BY contact_id
         ), items AS (
             SELECT i.position, t.contact_id IS NOT NULL AS tagged, coalesce(a.n, 0) AS audits
             FROM job_item i

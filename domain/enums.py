@@ -162,7 +162,10 @@ class BulkAction(str, Enum):
 
 
 class AuditAction(str, Enum):
-    """Every kind of audit entry; the audit writers (domain.services.audit, repositories.audit) accept only these."""
+    """Every kind of audit entry; the one writer (repositories.audit.write_entries) accepts only these.
+
+    A change to one contact has one name however it was made (one action, a bulk job, an import).
+    """
 
     CONTACT_CREATED = "CONTACT_CREATED"
     CONTACT_UPDATED = "CONTACT_UPDATED"
@@ -174,17 +177,16 @@ class AuditAction(str, Enum):
     CONTACT_TAGS_REMOVED = "CONTACT_TAGS_REMOVED"
     CONTACT_GROUPS_ADDED = "CONTACT_GROUPS_ADDED"
     CONTACT_GROUPS_REMOVED = "CONTACT_GROUPS_REMOVED"
-    CONTACT_ADDED_TO_LIST = "CONTACT_ADDED_TO_LIST"
-    CONTACT_REMOVED_FROM_LIST = "CONTACT_REMOVED_FROM_LIST"
+    CONTACT_LISTS_ADDED = "CONTACT_LISTS_ADDED"
+    CONTACT_LISTS_REMOVED = "CONTACT_LISTS_REMOVED"
+    # Enrolled in a flow (bulk CONNECT_FLOW), or enrolled again after leaving it.
+    CONTACT_FLOWS_ADDED = "CONTACT_FLOWS_ADDED"
     CONTACT_COMPANY_SET = "CONTACT_COMPANY_SET"
     CONTACT_DEPARTMENT_SET = "CONTACT_DEPARTMENT_SET"
     CONTACT_ASSIGNED = "CONTACT_ASSIGNED"
     CONTACT_UNSUBSCRIBED = "CONTACT_UNSUBSCRIBED"
     CONTACT_SUBSCRIBED = "CONTACT_SUBSCRIBED"
     NOTE_CREATED = "NOTE_CREATED"
-    TAG_ADDED = "TAG_ADDED"
-    GROUP_ADDED = "GROUP_ADDED"
-    FLOW_CONNECTED = "FLOW_CONNECTED"
     CONTACTS_DELETED = "CONTACTS_DELETED"
     # The catalogue (domain.services.catalog_edit, segments).
     TAG_CREATED = "TAG_CREATED"

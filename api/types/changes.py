@@ -20,8 +20,6 @@ _REFERENCES = {
     "noteId": "Note",
     "userId": "User",
 }
-# Membership sets are written under several names (profile actions, imports, bulk jobs); one name here.
-_ALIASES = {"tags": "tagIds", "lists": "listIds", "groups": "groupIds", "flows": "flowIds"}
 
 
 def field_name(field: str) -> str:
@@ -33,8 +31,7 @@ def field_name(field: str) -> str:
     if "." in field:
         return field
     head, *rest = field.split("_")
-    camel = head + "".join(part[:1].upper() + part[1:] for part in rest)
-    return _ALIASES.get(camel, camel)
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _value(field: str, value: Any) -> Any:
@@ -48,16 +45,29 @@ def _value(field: str, value: Any) -> Any:
 
 def change_of(raw: dict[str, Any]) -> "ContactHistoryChange":
     name = field_name(raw["field"])
+    if "added" in raw:  # a membership set (domain.audit_shape): the ids that entered and left it
+        return ContactHistoryChange(
+            field=name, old_value=None, new_value=None, added=_value(name, raw["added"]),
+            removed=_value(name, raw["removed"]),
+        )
     return ContactHistoryChange(field=name, old_value=_value(name, raw.get("old")), new_value=_value(name, raw.get("new")))
 
 
 @strawberry.type(
     description="One field of a change. Values are JSON as the field holds them: strings, numbers, booleans, "
-    "lists (tagIds, listIds: the whole set before and after) or null (not set). References to other objects "
-    "(companyId, departmentId, assignedAgentId, assignedGroupId, tagIds, listIds, noteId, userId) are global ids, "
-    "which `node(id:)` resolves while the object still exists."
+    "lists or null (not set). A membership set (tagIds, listIds, groupIds, flowIds) changes by `added` and "
+    "`removed`, the ids that entered and left it (oldValue and newValue are null), whatever made the change: "
+    "one action, a bulk job or an import. References to other objects (companyId, departmentId, "
+    "assignedAgentId, assignedGroupId, tagIds, listIds, groupIds, flowIds, noteId, userId) are global ids, which "
+    "`node(id:)` resolves while the object still exists."
 )
 class ContactHistoryChange:
     field: str
     old_value: JSON | None
     new_value: JSON | None
+    added: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="For a membership set: the ids added, sorted by id; null for other fields."
+    )
+    removed: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="For a membership set: the ids removed, sorted by id; null for other fields."
+    )

@@ -15,12 +15,14 @@ from domain.repositories.paging import Page
 
 
 @strawberry.type(
-    description="One change to a contact. `action` names what happened: CONTACT_CREATED, CONTACT_UPDATED, "
-    "CONTACT_SUSPENDED, CONTACT_REACTIVATED, CONTACT_TAGS_ADDED, CONTACT_TAGS_REMOVED, CONTACT_ADDED_TO_LIST, "
-    "CONTACT_REMOVED_FROM_LIST, CONTACT_COMPANY_SET, CONTACT_DEPARTMENT_SET, CONTACT_ASSIGNED, "
+    description="One change to a contact. `action` names what happened, the same however it was done (one action, "
+    "a bulk job, an import): CONTACT_CREATED, CONTACT_UPDATED, CONTACT_SUSPENDED, CONTACT_REACTIVATED, "
+    "CONTACT_TAGS_ADDED, CONTACT_TAGS_REMOVED, CONTACT_LISTS_ADDED, CONTACT_LISTS_REMOVED, CONTACT_GROUPS_ADDED, "
+    "CONTACT_GROUPS_REMOVED, CONTACT_FLOWS_ADDED, CONTACT_COMPANY_SET, CONTACT_DEPARTMENT_SET, CONTACT_ASSIGNED, "
     "CONTACT_UNSUBSCRIBED, CONTACT_SUBSCRIBED, CONTACT_DISCARDED (a hard bounce, complaint or invalid address), "
-    "CONTACT_GROUPS_ADDED, CONTACT_GROUPS_REMOVED, NOTE_CREATED, TAG_DELETED, DEPARTMENT_DELETED, GROUP_DELETED, "
-    "CONTACT_LIST_DELETED, COMPANY_DELETED, and others as features add them."
+    "NOTE_CREATED, and the catalogue deletions that took something from the contact: TAG_DELETED, "
+    "DEPARTMENT_DELETED, GROUP_DELETED, CONTACT_LIST_DELETED, COMPANY_DELETED, CUSTOM_FIELD_DELETED. The "
+    "values are AuditAction's."
 )
 class ContactHistoryEntry(Node):
     at: datetime

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit_shape
 from domain.consent import Consent
-from domain.enums import Channel, ConsentSource, ContactOrigin, DiscardReason, SubscriptionStatus
+from domain.enums import AuditAction, Channel, ConsentSource, ContactOrigin, DiscardReason, SubscriptionStatus
 from domain.imports import names as catalog_names
 from domain.imports.matching import Decisions, Seen, decide
 from domain.imports.options import ImportOptions
@@ -21,6 +22,7 @@ from domain.errors import InvalidInput
 from domain.imports.rows import FieldRule, ImportRow, RowError
 from domain.imports.trail import custom_value, joined
 from domain.models import CustomFieldDefinition
+from domain.repositories import audit as audit_repo
 from domain.repositories import channel_addresses, contact_writes
 from domain.repositories import imports as repo
 from domain.repositories.locks import lock_rows
@@ -28,7 +30,7 @@ from domain.services import audit
 from domain.text import fold, search_text
 
 FIELDS = ("name", "email", "phone", "language", "company_id", "department_id")
-# Membership sets are audited whole, before and after, under the names the profile actions use.
+# Membership sets are audited as the ids added (domain.audit_shape), under the names every writer uses.
 AUDIT_FIELD = {"tags": "tag_ids", "lists": "list_ids"}
 
 
@@ -64,7 +66,7 @@ class BatchWriter:
         self.write = not ctx.options.dry_run
         self.ids: dict[str, catalog_names.NameIds] = {}
         self.chosen: dict[str, frozenset[int]] = {}
-        self.audit_rows: list[dict[str, Any]] = []
+        self.audit_rows: list[audit_repo.Entry] = []
 
     async def apply(self, rows: Sequence[ImportRow], errors: Sequence[RowError], seen: Seen) -> BatchResult:
         keys = {"emails": sorted({r.email for r in rows if r.email}), "phones": sorted({r.phone for r in rows if r.phone})}
@@ -83,8 +85,8 @@ class BatchWriter:
         result.updated = await self._update(plan.updates)
         result.skipped = plan.kept_existing + len(plan.duplicates) + len(plan.updates) - result.updated
         if self.write:
-            await repo.insert_audit(
-                self.s, workspace_id=self.ws, actor_user_id=self.ctx.actor_user_id, at=self.now, rows=self.audit_rows
+            await audit_repo.write_entries(
+                self.s, workspace_id=self.ws, actor_user_id=self.ctx.actor_user_id, at=self.now, entries=self.audit_rows,
             )
         return result
 
@@ -156,9 +158,9 @@ class BatchWriter:
             for channel, basis in row.consents
         }
 
-    def _audit(self, contact_id: int, action: str, changes: str) -> None:
+    def _audit(self, contact_id: int, action: AuditAction, changes: str) -> None:
         """Queue an audit entry; `changes` is JSON text (see trail)."""
-        self.audit_rows.append({"contact_id": contact_id, "action": action, "changes": changes})
+        self.audit_rows.append((contact_id, action, changes))
 
     # -- new contacts -----------------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ class BatchWriter:
             for channel, consent in consents.get(contact_id, {}).items():
                 links.update(consent.trail(channel))
             # The row's own values were put in audit form with validation; the ids found here join them.
-            self._audit(contact_id, "CONTACT_CREATED", joined(r.trail, links))
+            self._audit(contact_id, AuditAction.CONTACT_CREATED, joined(r.trail, links))
         await repo.insert_custom_values(self.s, workspace_id=self.ws, values=custom)
         for kind, found in pairs.items():
             await repo.add_memberships(self.s, kind, workspace_id=self.ws, pairs=found, now=self.now)
@@ -245,8 +247,7 @@ class BatchWriter:
             for kind, by_contact in added.items():
                 mine = by_contact.get(match.id)
                 if mine:
-                    before = had[kind].get(match.id, set())
-                    trail += audit.diff({AUDIT_FIELD[kind]: sorted(before)}, {AUDIT_FIELD[kind]: sorted(before | mine)})
+                    trail.append(audit.set_change(AUDIT_FIELD[kind], added=mine))
             for channel, consent in self._consents(row).items():
                 current = channels.get((match.id, channel))
                 if current is not None and (current[0] == SubscriptionStatus.UNSUBSCRIBED or current[1:4] == (
@@ -265,7 +266,8 @@ class BatchWriter:
                 "contact_id": match.id, **new, "name_key": fold(new["name"]),
                 "search_text": search_text(new["name"], new["email"], new["phone"]), "updated_at": self.now,
             })
-            self._audit(match.id, "CONTACT_UPDATED", json.dumps(trail))
+            # An update that only tagged the contact (or only added it to lists) reads as that action.
+            self._audit(match.id, audit_shape.update_action(trail), json.dumps(trail))
         if self.write:
             await repo.update_contacts(self.s, workspace_id=self.ws, rows=contact_rows)
             await channel_addresses.move_many(self.s, workspace_id=self.ws, moves=moves, now=self.now)

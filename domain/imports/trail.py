@@ -13,10 +13,17 @@ from functools import lru_cache
 from json.encoder import encode_basestring_ascii as _quoted  # what json.dumps uses for strings
 from typing import Any
 
+from domain.audit_shape import SET_FIELDS, set_change
+
 
 def created_changes(new: dict[str, Any]) -> list[dict[str, Any]]:
-    """The audit changes of a new contact: every given value, old None (blanks left out)."""
-    return [{"field": k, "old": None, "new": _plain(v)} for k, v in new.items() if v is not None and v != []]
+    """The audit changes of a new contact: every given value, old None (blanks left out); the sets it
+    joined (tag_ids, list_ids: sorted ids) as added, like every set change (domain.audit_shape)."""
+    return [
+        set_change(k, added=v) if k in SET_FIELDS else {"field": k, "old": None, "new": _plain(v)}
+        for k, v in new.items()
+        if v is not None and v != []
+    ]
 
 
 def _plain(value: Any) -> Any:
@@ -42,15 +49,13 @@ def created_json(new: dict[str, Any]) -> str:
 
 
 def _entries(new: dict[str, Any]) -> list[str]:
-    return [
-        f'{{"field": {_quoted(k)}, "old": null, "new": {_json(v)}}}'
-        for k, v in new.items()
-        if v is not None and v != []
-    ]
+    return [_entry(k, tuple(v) if isinstance(v, list) else v) for k, v in new.items() if v is not None and v != []]
 
 
 @lru_cache(maxsize=8192)
 def _entry(field: str, value: Any) -> str:
+    if field in SET_FIELDS:  # a set the new contact joined: its ids, sorted, as added
+        return f'{{"field": {_quoted(field)}, "added": {_json(sorted(value))}, "removed": []}}'
     return f'{{"field": {_quoted(field)}, "old": null, "new": {_json(value)}}}'
 
 

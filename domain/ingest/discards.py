@@ -16,10 +16,11 @@ from sqlalchemy import Integer, String, column, select, update, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime, enum_type
-from domain.enums import AuditAction, BounceType, Channel, DiscardReason, FailureReason, MessageEventType
+from domain.enums import AuditAction, AuditSource, BounceType, Channel, DiscardReason, FailureReason, MessageEventType
 from domain.models import ChannelSubscription, Contact, MessageEvent
 from domain.policies import Principal
 from domain.rollups import NewMessageEvent
+from domain.repositories import audit as audit_repo
 from domain.services import audit
 
 # A discard reason dated "always" (a discarded contact stored without its discard time).
@@ -109,15 +110,14 @@ async def apply_discards(
                 discard_address=given.c.address, updated_at=now)
         .returning(Contact.id)
     )).scalars())
-    for contact_id, e in sorted(earliest.items()):
-        if contact_id not in changed:
-            continue  # discarded already: its first reason stays
-        reason = discard_reason_of(e)
-        audit.record(
-            session, principal=principal, contact_id=contact_id, action=AuditAction.CONTACT_DISCARDED,
-            changes=[
-                *audit.diff({"discard_reason": None}, {"discard_reason": reason}),
+    # One entry per contact discarded now (one already discarded keeps its first reason), in one write.
+    await audit_repo.write_entries(
+        session, workspace_id=ws, actor_user_id=principal.user_id, at=now, source=AuditSource.API,
+        entries=[
+            (contact_id, AuditAction.CONTACT_DISCARDED, [
+                *audit.diff({"discard_reason": None}, {"discard_reason": discard_reason_of(e)}),
                 {"field": "message", "old": None, "new": f"{e.channel.value} {e.type.value} {e.message_id}"},
-            ],
-            at=now,
-        )
+            ])
+            for contact_id, e in sorted(earliest.items()) if contact_id in changed
+        ],
+    )

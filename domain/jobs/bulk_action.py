@@ -16,28 +16,30 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit_shape
 from domain.enums import AuditAction, BulkAction, Channel, JobKind
 from domain.errors import NotFound
 from domain.jobs import registry
 from domain.models import ContactList, ContactListMember, ContactTag, Flow, FlowEnrolment, Group, GroupMember, Job, Tag
+from domain.repositories import audit as audit_repo
 from domain.repositories import bulk_writes as writes
 from domain.repositories.contact_writes import delete_contacts
 
 BATCH_SIZE = 2_000
 
-# Actions that put contacts in something: (target model, membership table, its target column, audit).
-MEMBERSHIP_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str, str]] = {
-    BulkAction.ADD_TAG: (Tag, ContactTag.__table__, "tag_id", "TAG_ADDED", "tagIds"),
-    BulkAction.ADD_TO_GROUP: (Group, GroupMember.__table__, "group_id", "GROUP_ADDED", "groupIds"),
-    BulkAction.ADD_TO_LIST: (ContactList, ContactListMember.__table__, "list_id", "CONTACT_ADDED_TO_LIST", "listIds"),
-    BulkAction.CONNECT_FLOW: (Flow, FlowEnrolment.__table__, "flow_id", "FLOW_CONNECTED", "flowIds"),
+# Actions that put contacts in something: (target model, membership table, its target column, and the
+# set the audit entry names). The entry is the one a single contact's change writes (audit_shape.SET_ACTIONS).
+MEMBERSHIP_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str]] = {
+    BulkAction.ADD_TAG: (Tag, ContactTag.__table__, "tag_id", "tag_ids"),
+    BulkAction.ADD_TO_GROUP: (Group, GroupMember.__table__, "group_id", "group_ids"),
+    BulkAction.ADD_TO_LIST: (ContactList, ContactListMember.__table__, "list_id", "list_ids"),
+    BulkAction.CONNECT_FLOW: (Flow, FlowEnrolment.__table__, "flow_id", "flow_ids"),
 }
 # Actions that take contacts out of something: the same, the audit being the removal's.
-REMOVAL_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str, str]] = {
-    BulkAction.REMOVE_TAG: (Tag, ContactTag.__table__, "tag_id", "CONTACT_TAGS_REMOVED", "tagIds"),
-    BulkAction.REMOVE_FROM_GROUP: (Group, GroupMember.__table__, "group_id", "CONTACT_GROUPS_REMOVED", "groupIds"),
-    BulkAction.REMOVE_FROM_LIST: (
-        ContactList, ContactListMember.__table__, "list_id", "CONTACT_REMOVED_FROM_LIST", "listIds"),
+REMOVAL_ACTIONS: dict[BulkAction, tuple[Any, Any, str, str]] = {
+    BulkAction.REMOVE_TAG: (Tag, ContactTag.__table__, "tag_id", "tag_ids"),
+    BulkAction.REMOVE_FROM_GROUP: (Group, GroupMember.__table__, "group_id", "group_ids"),
+    BulkAction.REMOVE_FROM_LIST: (ContactList, ContactListMember.__table__, "list_id", "list_ids"),
 }
 
 
@@ -53,26 +55,29 @@ AuditRows = list[tuple[int | None, str, list[dict[str, Any]]]]
 async def _add_to(
     session: AsyncSession, batch: writes.Batch, action: BulkAction, target_id: int, now: datetime
 ) -> AuditRows:
-    model, table, column, audit_action, audit_field = MEMBERSHIP_ACTIONS[action]
+    model, table, column, audit_field = MEMBERSHIP_ACTIONS[action]
     if not await writes.target_exists(session, model, workspace_id=batch.workspace_id, target_id=target_id):
         # Failing the job is clearer than silently finishing it with nothing applied.
         raise NotFound(f"the {model.__name__.lower()} of this job was deleted while it ran")
     changed = await writes.add_memberships(session, batch, table=table, column=column, target_id=target_id, now=now)
     if action == BulkAction.CONNECT_FLOW:
         changed += await writes.reactivate_enrolments(session, batch, flow_id=target_id, now=now)
-    change = [{"field": audit_field, "old": None, "new": [target_id]}]
-    return [(c, audit_action, change) for c in sorted(changed)]
+    change = [audit_shape.set_change(audit_field, added=[target_id])]
+    added_action, _ = audit_shape.SET_ACTIONS[audit_field]
+    return [(c, added_action, change) for c in sorted(changed)]
 
 
 async def _remove_from(
     session: AsyncSession, batch: writes.Batch, action: BulkAction, target_id: int
 ) -> AuditRows:
-    model, table, column, audit_action, audit_field = REMOVAL_ACTIONS[action]
+    model, table, column, audit_field = REMOVAL_ACTIONS[action]
     if not await writes.target_exists(session, model, workspace_id=batch.workspace_id, target_id=target_id):
         raise NotFound(f"the {model.__name__.lower()} of this job was deleted while it ran")
     changed = await writes.remove_memberships(session, batch, table=table, column=column, target_id=target_id)
-    change = [{"field": audit_field, "old": [target_id], "new": None}]
-    return [(c, audit_action, change) for c in sorted(changed)]
+    change = [audit_shape.set_change(audit_field, removed=[target_id])]
+    _, removed_action = audit_shape.SET_ACTIONS[audit_field]
+    assert removed_action is not None
+    return [(c, removed_action, change) for c in sorted(changed)]
 
 
 async def _reactivate(
@@ -158,7 +163,7 @@ class BulkActionHandler:
         else:
             audit = await _delete(session, batch, job, now)
         job.skipped += skipped
-        await writes.add_audit_entries(
+        await audit_repo.write_entries(
             session, workspace_id=job.workspace_id, actor_user_id=job.created_by_user_id, entries=audit, at=now
         )
         job.cursor = batch.upto

@@ -1,16 +1,61 @@
-"""The audit table: many entries in one write, and each contact's history read in batches."""
+"""The audit table: its one writer, and each contact's history read in batches."""
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit_shape
 from domain.db import RequestSession, key_limit
 from domain.enums import AuditAction, AuditSource
 from domain.models import AuditEntry
+from domain.repositories.fast_insert import insert_many
 from domain.repositories.paging import Page, cursor_key, cursor_time, decode_cursor, encode_cursor, first_n_per_parent
+
+
+# One entry to write: (contact id or None, action, changes as a list or as its JSON text).
+Entry = tuple[int | None, AuditAction | str, list[dict[str, Any]] | str]
+
+
+async def write_entries(
+    session: AsyncSession,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    at: datetime,
+    entries: Sequence[Entry],
+    subject: tuple[str, int] | None = None,
+    source: AuditSource | None = None,
+) -> None:
+    """The one writer of audit entries: every entry, of one action or a batch of thousands, goes here.
+
+    One INSERT for all of `entries`, in the caller's transaction (they commit or roll back with the
+    change). Actions must be AuditAction's; changes must have domain.audit_shape's shape (JSON text,
+    which imports build themselves for speed, is taken as built). `source` defaults to API when
+    there is an actor (a GraphQL caller); `subject` names what an entry that is not about a contact
+    changed (("User", id), ("CustomFieldDefinition", id)).
+    """
+    if source is None and actor_user_id is not None:
+        source = AuditSource.API
+    rows = []
+    for contact_id, action, changes in entries:
+        if not isinstance(changes, str):
+            audit_shape.check(changes)
+            changes = json.dumps(changes)
+        rows.append({"contact_id": contact_id, "action": AuditAction(action).value, "changes": changes})
+    if not rows:
+        return
+    # Rows added through the ORM (a new contact, say) reach the database before entries pointing at them.
+    await session.flush()
+    constants = {
+        "workspace_id": workspace_id, "actor_user_id": actor_user_id, "at": at,
+        "source": None if source is None else source.value,
+        "subject_type": subject[0] if subject else None, "subject_id": subject[1] if subject else None,
+    }
+    await insert_many(session, AuditEntry.__table__, rows, constants=constants, serialized={"changes"})
 
 
 async def insert_entries(
@@ -22,17 +67,11 @@ async def insert_entries(
     at: datetime,
     changes_by_contact: Mapping[int, list[dict[str, Any]]],
 ) -> None:
-    """One entry per contact in a single executemany: for changes that touch many contacts at once."""
-    kind = AuditAction(action).value
-    source = AuditSource.API.value if actor_user_id is not None else None
-    rows = [
-        {"workspace_id": workspace_id, "contact_id": contact_id, "actor_user_id": actor_user_id, "action": kind,
-         "at": at, "changes": changes, "source": source}
-        for contact_id, changes in changes_by_contact.items()
-        if changes
-    ]
-    if rows:
-        await session.execute(insert(AuditEntry), rows)
+    """One entry of `action` per contact (write_entries), for a change that touches many contacts at once."""
+    await write_entries(
+        session, workspace_id=workspace_id, actor_user_id=actor_user_id, at=at,
+        entries=[(contact_id, action, changes) for contact_id, changes in changes_by_contact.items() if changes],
+    )
 
 
 def _after(cursor: str) -> Any:

@@ -4,18 +4,16 @@ A batch is the job's items with positions in (after, upto]; statements select it
 subquery on job_item instead of sending thousands of ids as parameters.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, and_, case, delete, exists, func, insert, literal, not_, or_, select, update
+from sqlalchemy import Integer, Select, String, and_, case, delete, exists, func, literal, not_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime
 from domain.enums import Channel, DiscardReason, FlowEnrolmentStatus, SubscriptionStatus
-from domain.enums import AuditAction, AuditSource
-from domain.models import AuditEntry, ChannelSubscription, Contact, FlowEnrolment, JobItem
+from domain.models import ChannelSubscription, Contact, FlowEnrolment, JobItem
 from domain.repositories.upsert import insert_ignore
 
 
@@ -201,25 +199,6 @@ async def contacts_of(session: AsyncSession, batch: Batch) -> list[Contact]:
             select(Contact).where(Contact.workspace_id == batch.workspace_id, Contact.id.in_(batch.contact_ids()))
         )
     )
-
-
-async def add_audit_entries(
-    session: AsyncSession,
-    *,
-    workspace_id: int,
-    actor_user_id: int | None,
-    entries: Sequence[tuple[int | None, str, list[dict[str, Any]]]],
-    at: datetime,
-) -> None:
-    """Many audit entries (contact id, action, changes) in one executemany INSERT."""
-    if not entries:
-        return
-    rows = [
-        {"workspace_id": workspace_id, "contact_id": c, "actor_user_id": actor_user_id, "action": AuditAction(a).value,
-         "at": at, "changes": ch, "source": AuditSource.API.value if actor_user_id is not None else None}
-        for c, a, ch in entries
-    ]
-    await session.execute(insert(AuditEntry.__table__), rows)
 
 
 async def target_exists(session: AsyncSession, model: Any, *, workspace_id: int, target_id: int) -> bool:

@@ -3,7 +3,6 @@
 Every function is scoped to one workspace.
 """
 
-from collections import defaultdict
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -36,20 +35,6 @@ async def find_same_name(
     return None
 
 
-async def tag_sets_of_members(session: AsyncSession, *, workspace_id: int, tag_id: int) -> dict[int, list[int]]:
-    """Every tag of each contact carrying `tag_id` (a subquery, so any number of contacts fits one statement)."""
-    members = select(ContactTag.contact_id).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id)
-    rows = await session.execute(
-        select(ContactTag.contact_id, ContactTag.tag_id).where(
-            ContactTag.workspace_id == workspace_id, ContactTag.contact_id.in_(members)
-        )
-    )
-    sets: dict[int, list[int]] = defaultdict(list)
-    for contact_id, tid in rows:
-        sets[contact_id].append(tid)
-    return {c: sorted(t) for c, t in sets.items()}
-
-
 async def contacts_in_department(session: AsyncSession, *, workspace_id: int, department_id: int) -> list[int]:
     rows = await session.scalars(
         select(Contact.id).where(Contact.workspace_id == workspace_id, Contact.department_id == department_id)
@@ -73,36 +58,32 @@ async def touch_tagged(session: AsyncSession, *, workspace_id: int, tag_id: int,
     )
 
 
-async def delete_tag_memberships(session: AsyncSession, *, workspace_id: int, tag_id: int) -> None:
-    # Explicit rather than through ON DELETE CASCADE, which SQLite honours only when the
-    # connection enabled foreign keys.
-    await session.execute(delete(ContactTag).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id))
+async def delete_tag_memberships(session: AsyncSession, *, workspace_id: int, tag_id: int) -> list[int]:
+    """Take the tag off every contact; the contacts that carried it.
 
-
-async def member_sets(
-    session: AsyncSession, table: Any, column: str, *, workspace_id: int, target_id: int
-) -> dict[int, list[int]]:
-    """For each member of `target_id` (a group or list; `table`.`column`), every target it is in."""
-    members = select(table.contact_id).where(table.workspace_id == workspace_id, getattr(table, column) == target_id)
+    Explicit rather than through ON DELETE CASCADE, which SQLite honours only when the connection
+    enabled foreign keys.
+    """
     rows = await session.execute(
-        select(table.contact_id, getattr(table, column)).where(
-            table.workspace_id == workspace_id, table.contact_id.in_(members)
-        )
+        delete(ContactTag).where(ContactTag.workspace_id == workspace_id, ContactTag.tag_id == tag_id)
+        .returning(ContactTag.contact_id)
     )
-    sets: dict[int, list[int]] = defaultdict(list)
-    for contact_id, tid in rows:
-        sets[contact_id].append(tid)
-    return {c: sorted(t) for c, t in sets.items()}
+    return sorted(rows.scalars())
 
 
 async def delete_memberships(session: AsyncSession, table: Any, column: str, *, workspace_id: int, target_id: int,
-                             now: datetime) -> None:
-    """Take every contact out of `target_id` (explicitly: SQLite cascades only with foreign keys on)."""
+                             now: datetime) -> list[int]:
+    """Take every contact out of `target_id` (explicitly: SQLite cascades only with foreign keys on);
+    the contacts that were in it."""
     members = select(table.contact_id).where(table.workspace_id == workspace_id, getattr(table, column) == target_id)
     await session.execute(
         update(Contact).where(Contact.workspace_id == workspace_id, Contact.id.in_(members)).values(updated_at=now)
     )
-    await session.execute(delete(table).where(table.workspace_id == workspace_id, getattr(table, column) == target_id))
+    rows = await session.execute(
+        delete(table).where(table.workspace_id == workspace_id, getattr(table, column) == target_id)
+        .returning(table.contact_id)
+    )
+    return sorted(rows.scalars())
 
 
 async def clear_column(session: AsyncSession, column: str, *, workspace_id: int, value: int, now: datetime) -> list[int]:

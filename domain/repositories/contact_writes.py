@@ -94,14 +94,6 @@ async def set_custom_value(
         session.add(CustomFieldValue(workspace_id=workspace_id, contact_id=contact_id, field_id=field_id, **columns))
 
 
-async def member_ids(session: AsyncSession, kind: str, *, workspace_id: int, contact_id: int) -> list[int]:
-    table, column = MEMBERSHIP_TABLES[kind]
-    rows = await session.scalars(
-        select(getattr(table, column)).where(table.workspace_id == workspace_id, table.contact_id == contact_id)
-    )
-    return sorted(rows)
-
-
 async def add_members(
     session: AsyncSession, kind: str, *, workspace_id: int, pairs: Sequence[tuple[int, int]], now: datetime
 ) -> list[tuple[int, int]]:

@@ -16,7 +16,6 @@ from sqlalchemy.sql.expression import bindparam
 
 from domain.enums import Channel, Role, SubscriptionStatus
 from domain.models import (
-    AuditEntry,
     ChannelSubscription,
     Contact,
     ContactTombstone,
@@ -252,15 +251,6 @@ async def add_memberships(
         session, table.__table__, ["contact_id", column], list(pairs),
         constants={"workspace_id": workspace_id, "created_at": now}, ignore_conflicts=True,
     )
-
-
-async def insert_audit(
-    session: AsyncSession, *, workspace_id: int, actor_user_id: int | None, at: datetime, rows: list[dict[str, Any]]
-) -> None:
-    """Audit entries (contact_id, action, changes as JSON text) by one actor at one instant."""
-    if rows:
-        constants = {"workspace_id": workspace_id, "actor_user_id": actor_user_id, "at": at}
-        await insert_many(session, AuditEntry.__table__, rows, constants=constants, serialized={"changes"})
 
 
 async def workspace_slugs(session: AsyncSession) -> list[str]:

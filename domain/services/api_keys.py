@@ -47,7 +47,7 @@ async def create_key(
             raise Conflict("the user is deactivated: reactivate them before giving them a key", field="userId")
         key, row = await issue_key(session=session, user=user, now=now, label=label, expires_at=expires_at)
         assert row.id is not None
-        audit.record(
+        await audit.record(
             session, principal=principal, workspace_id=workspace_id, contact_id=None, action=AuditAction.API_KEY_CREATED,
             changes=audit.diff({}, {"user_id": user.id, "prefix": row.prefix, "label": label, "expires_at": expires_at}),
             at=now, subject=("ApiKey", row.id), source=source,
@@ -73,7 +73,7 @@ async def revoke_key(
         if row.revoked_at is not None:
             return row
         row.revoked_at = now
-        audit.record(
+        await audit.record(
             session, principal=principal, workspace_id=row.workspace_id, contact_id=None,
             action=AuditAction.API_KEY_REVOKED, changes=audit.diff({"revoked_at": None}, {"revoked_at": now}), at=now,
             subject=("ApiKey", key_id), source=source,

@@ -1,12 +1,12 @@
 """The audit history: every change to a contact, with who, when, which fields, old and new values."""
 
 from collections.abc import Mapping
-from datetime import date, datetime
-from enum import Enum
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import audit_shape
 from domain.db import RequestSession
 from domain.enums import AuditAction, AuditSource
 from domain.errors import InvalidInput
@@ -18,26 +18,12 @@ from domain.repositories.paging import InvalidCursor, Page
 from domain.services.contacts import validate_first
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(v) for v in value]
-    return value
+jsonable = audit_shape.jsonable
+diff = audit_shape.diff
+set_change = audit_shape.set_change
 
 
-def diff(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The fields whose value changed, as audit changes (JSON-ready)."""
-    return [
-        {"field": key, "old": _jsonable(old.get(key)), "new": _jsonable(new[key])}
-        for key in new
-        if _jsonable(old.get(key)) != _jsonable(new[key])
-    ]
-
-
-def record(
+async def record(
     session: AsyncSession,
     *,
     principal: Principal | None,
@@ -49,7 +35,7 @@ def record(
     subject: tuple[str, int] | None = None,
     source: AuditSource | None = None,
 ) -> None:
-    """Add an audit entry to the caller's transaction (it commits or rolls back with the change).
+    """Write one audit entry in the caller's transaction (it commits or rolls back with the change).
 
     `subject` names what an entry that is not about a contact changed (("User", id), ("ApiKey", id));
     `source` is API for a caller (its user is the actor) and CLI for the installation's operator.
@@ -58,18 +44,28 @@ def record(
     assert ws is not None, "an audit entry belongs to a workspace"
     if source is None and principal is not None:
         source = AuditSource.API
-    session.add(
-        AuditEntry(
-            workspace_id=ws,
-            contact_id=contact_id,
-            actor_user_id=principal.user_id if principal else None,
-            action=AuditAction(action).value,
-            at=at,
-            changes=changes,
-            subject_type=subject[0] if subject else None,
-            subject_id=subject[1] if subject else None,
-            source=source.value if source is not None else None,
-        )
+    await audit_repo.write_entries(
+        session, workspace_id=ws, actor_user_id=principal.user_id if principal else None, at=at,
+        entries=[(contact_id, action, changes)], subject=subject, source=source,
+    )
+
+
+async def record_deletion(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    action: AuditAction | str,
+    deleted: list[dict[str, Any]],
+    changes_by_contact: Mapping[int, list[dict[str, Any]]],
+    at: datetime,
+    subject: tuple[str, int] | None = None,
+) -> None:
+    """A catalogue deletion in one write: the workspace's entry (what was deleted) and one entry per
+    contact it took something from (what that contact lost)."""
+    entries: list[audit_repo.Entry] = [(c, action, changes) for c, changes in changes_by_contact.items() if changes]
+    await audit_repo.write_entries(
+        session, workspace_id=principal.workspace_id, actor_user_id=principal.user_id, at=at,
+        entries=[*entries, (None, action, deleted)], subject=subject, source=AuditSource.API,
     )
 
 

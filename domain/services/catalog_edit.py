@@ -16,7 +16,6 @@ from domain.enums import AuditAction
 from domain.errors import DomainError, ErrorCode, InvalidInput
 from domain.models import Company, ContactList, ContactListMember, Department, Group, GroupMember, Tag
 from domain.policies import Action, Principal, authorize
-from domain.repositories import audit as audit_repo
 from domain.repositories import catalog_writes as repo
 from domain.services import audit, lookups
 from domain.unique_keys import UniqueKey, violated_key
@@ -88,7 +87,7 @@ async def create_named(
         entity = model(workspace_id=principal.workspace_id, name=name, created_at=now, **extra)
         session.raw.add(entity)
         await flush_named(session, model, name)
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=None, action=_action(model, "CREATED"),
             changes=audit.diff({}, {"id": entity.id, "name": name, **extra}), at=now,  # type: ignore[attr-defined]
         )
@@ -119,7 +118,7 @@ async def rename(
             entity.name = name
             await flush_named(session, model, name)
             # Catalogue entries have no contact: the unchanged id says which entity was renamed.
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=None, action=_action(model, "RENAMED"),
                 changes=[{"field": "id", "old": entity.id, "new": entity.id}, *audit.diff({"name": old}, {"name": name})],
                 at=now,
@@ -140,7 +139,7 @@ async def update_company(
         if changes:
             company.name, company.domain = name, new_domain
             await flush_named(session, Company, name)
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=None, action=AuditAction.COMPANY_RENAMED,
                 changes=[{"field": "id", "old": company.id, "new": company.id}, *changes], at=now,
             )
@@ -168,22 +167,16 @@ async def delete_named(*, session: RequestSession, principal: Principal, model: 
         entity: Any = await lookups.locked(session, principal, model, entity_id, field="id")
         changes_by_contact: dict[int, list[dict[str, Any]]] = defaultdict(list)
         if table is not None:
-            sets = await repo.member_sets(session.raw, table, column, workspace_id=ws, target_id=entity_id)
-            for contact_id, ids in sets.items():
-                changes_by_contact[contact_id] += audit.diff({audit_field: ids}, {audit_field: [i for i in ids if i != entity_id]})
-            await repo.delete_memberships(session.raw, table, column, workspace_id=ws, target_id=entity_id, now=now)
+            members = await repo.delete_memberships(session.raw, table, column, workspace_id=ws, target_id=entity_id, now=now)
+            for contact_id in members:
+                changes_by_contact[contact_id].append(audit.set_change(audit_field, removed=[entity_id]))
         for pointer in pointers:
             for contact_id in await repo.clear_column(session.raw, pointer, workspace_id=ws, value=entity_id, now=now):
                 changes_by_contact[contact_id] += audit.diff({pointer: entity_id}, {pointer: None})
         await repo.delete_entity(session.raw, model, workspace_id=ws, entity_id=entity_id)
-        if changes_by_contact:
-            await audit_repo.insert_entries(
-                session.raw, workspace_id=ws, actor_user_id=principal.user_id, action=action, at=now,
-                changes_by_contact=dict(changes_by_contact),
-            )
-        audit.record(
-            session.raw, principal=principal, contact_id=None, action=action,
-            changes=audit.diff({"id": entity_id, "name": entity.name}, {"id": None, "name": None}), at=now,
+        await audit.record_deletion(
+            session.raw, principal=principal, action=action, changes_by_contact=changes_by_contact, at=now,
+            deleted=audit.diff({"id": entity_id, "name": entity.name}, {"id": None, "name": None}),
         )
     return entity_id
 
@@ -195,20 +188,13 @@ async def delete_tag(*, session: RequestSession, principal: Principal, tag_id: i
     async with write_transaction(session.raw):
         # Locked: a second delete at the same moment waits, then finds no tag (NOT_FOUND, no second audit).
         tag = await lookups.locked(session, principal, Tag, tag_id, field="id")
-        tag_sets = await repo.tag_sets_of_members(session.raw, workspace_id=ws, tag_id=tag_id)
         await repo.touch_tagged(session.raw, workspace_id=ws, tag_id=tag_id, now=now)
-        await repo.delete_tag_memberships(session.raw, workspace_id=ws, tag_id=tag_id)
+        members = await repo.delete_tag_memberships(session.raw, workspace_id=ws, tag_id=tag_id)
         await repo.delete_entity(session.raw, Tag, workspace_id=ws, entity_id=tag_id)
-        await audit_repo.insert_entries(
-            session.raw, workspace_id=ws, actor_user_id=principal.user_id, action="TAG_DELETED", at=now,
-            changes_by_contact={
-                contact_id: audit.diff({"tag_ids": tags}, {"tag_ids": [t for t in tags if t != tag_id]})
-                for contact_id, tags in tag_sets.items()
-            },
-        )
-        audit.record(
-            session.raw, principal=principal, contact_id=None, action="TAG_DELETED",
-            changes=audit.diff({"id": tag_id, "name": tag.name}, {"id": None, "name": None}), at=now,
+        await audit.record_deletion(
+            session.raw, principal=principal, action=AuditAction.TAG_DELETED, at=now,
+            changes_by_contact=dict.fromkeys(members, [audit.set_change("tag_ids", removed=[tag_id])]),
+            deleted=audit.diff({"id": tag_id, "name": tag.name}, {"id": None, "name": None}),
         )
     return tag_id
 
@@ -222,14 +208,10 @@ async def delete_department(*, session: RequestSession, principal: Principal, de
         members = await repo.contacts_in_department(session.raw, workspace_id=ws, department_id=department_id)
         await repo.clear_department(session.raw, workspace_id=ws, department_id=department_id, now=now)
         await repo.delete_entity(session.raw, Department, workspace_id=ws, entity_id=department_id)
-        changes = audit.diff({"department_id": department_id}, {"department_id": None})
-        await audit_repo.insert_entries(
-            session.raw, workspace_id=ws, actor_user_id=principal.user_id, action="DEPARTMENT_DELETED", at=now,
-            changes_by_contact=dict.fromkeys(members, changes),
-        )
-        audit.record(
-            session.raw, principal=principal, contact_id=None, action="DEPARTMENT_DELETED",
-            changes=audit.diff({"id": department_id, "name": department.name}, {"id": None, "name": None}), at=now,
+        await audit.record_deletion(
+            session.raw, principal=principal, action=AuditAction.DEPARTMENT_DELETED, at=now,
+            changes_by_contact=dict.fromkeys(members, audit.diff({"department_id": department_id}, {"department_id": None})),
+            deleted=audit.diff({"id": department_id, "name": department.name}, {"id": None, "name": None}),
         )
     return department_id
 

@@ -206,8 +206,9 @@ async def _create(
         await repo.add_members(session.raw, "lists", workspace_id=ws, pairs=[(contact.id, t) for t in changes.list_ids], now=now)
         custom = await _apply_custom_fields(session, principal, contact.id, changes.custom_fields, creating=True)
         given = {k: v for channel, consent in consents.items() for k, v in consent.trail(channel).items()}
-        trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason, **given})
-        audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_CREATED", changes=trail + custom, at=now)
+        joined = {"tag_ids": list(changes.tag_ids), "list_ids": list(changes.list_ids)}  # as an import's new contact
+        trail = audit.diff({}, {**new, "origin": contact.origin, "discard_reason": contact.discard_reason, **joined, **given})
+        await audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_CREATED", changes=trail + custom, at=now)
     return contact
 
 
@@ -230,7 +231,7 @@ async def update_contact(
             trail = audit.diff(old, new) + custom
             if trail:
                 contact.updated_at = now
-                audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UPDATED", changes=trail, at=now)
+                await audit.record(session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UPDATED", changes=trail, at=now)
     except IntegrityError as exc:
         raise await _lost_race(session, principal, exc, new, exclude_id=contact_id) from None
     return contact
@@ -269,7 +270,7 @@ async def set_discard(
             contact.discard_reason, contact.discarded_at, contact.updated_at = new, now if suspend else None, now
             if not suspend:
                 contact.discard_channel = contact.discard_address = None
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=contact.id,
                 action="CONTACT_SUSPENDED" if suspend else "CONTACT_REACTIVATED",
                 changes=audit.diff({"discard_reason": old}, {"discard_reason": new}), at=now,

@@ -1,7 +1,8 @@
 """What a contact is linked to: its company, department, tags and assignment (agent and group).
 
 Each change is one transaction with its audit entry; a call that changes nothing writes nothing.
-Tag changes are audited as the whole set before and after, so one entry reads on its own.
+Tag and group changes are audited as the ids added or removed (domain.audit_shape), as bulk jobs and
+imports audit them.
 """
 
 from collections.abc import Sequence
@@ -37,7 +38,7 @@ async def _set_columns(
             for column, target in new.items():
                 setattr(contact, column, target)
             contact.updated_at = now
-            audit.record(session.raw, principal=principal, contact_id=contact.id, action=action, changes=changes, at=now)
+            await audit.record(session.raw, principal=principal, contact_id=contact.id, action=action, changes=changes, at=now)
     return contact
 
 
@@ -129,12 +130,11 @@ async def _change_members(
             done = await repo.remove_members(session.raw, kind, workspace_id=ws, contact_ids=[contact.id], target_ids=ids)
         if not done:
             return contact
-        changed = {t for _, t in done}
-        after = await repo.member_ids(session.raw, kind, workspace_id=ws, contact_id=contact.id)
-        before = sorted(set(after) - changed) if add else sorted(set(after) | changed)
+        changed = [t for _, t in done]
         contact.updated_at = now
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=contact.id, action=added_action if add else removed_action,
-            changes=audit.diff({audit_field: before}, {audit_field: after}), at=now,
+            changes=[audit.set_change(audit_field, added=changed if add else (), removed=() if add else changed)],
+            at=now,
         )
     return contact

@@ -19,7 +19,6 @@ from domain.enums import AuditAction, CustomFieldType
 from domain.errors import Conflict, InvalidInput
 from domain.models import CustomFieldDefinition
 from domain.policies import Action, Principal, authorize
-from domain.repositories import audit as audit_repo
 from domain.repositories import custom_fields as repo
 from domain.services import audit, lookups
 from domain.unique_keys import UniqueKey, violated_key
@@ -134,7 +133,7 @@ async def create_definition(
             )
             session.raw.add(definition)
             await session.raw.flush()
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=None, action=AuditAction.CUSTOM_FIELD_CREATED,
                 changes=audit.diff({}, _shown(definition)), at=now, subject=(_SUBJECT, definition.id),
             )
@@ -186,7 +185,7 @@ async def update_definition(
             definition.position = position
         trail = audit.diff(before, _shown(definition))
         if trail:
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=None, action=AuditAction.CUSTOM_FIELD_UPDATED,
                 changes=[{"field": "key", "old": definition.key, "new": definition.key}, *trail], at=now,
                 subject=(_SUBJECT, definition.id),
@@ -203,13 +202,9 @@ async def delete_definition(*, session: RequestSession, principal: Principal, de
         values = await repo.stored_values(session.raw, workspace_id=ws, field_id=definition.id)
         await repo.delete_definition(session.raw, workspace_id=ws, field_id=definition.id, now=now)
         name = f"customFields.{definition.key}"
-        await audit_repo.insert_entries(
-            session.raw, workspace_id=ws, actor_user_id=principal.user_id, action=AuditAction.CUSTOM_FIELD_DELETED,
-            at=now, changes_by_contact={c: audit.diff({name: v}, {name: None}) for c, v in values.items()},
-        )
-        audit.record(
-            session.raw, principal=principal, contact_id=None, action=AuditAction.CUSTOM_FIELD_DELETED,
-            changes=audit.diff(_shown(definition), dict.fromkeys(_shown(definition))), at=now,
-            subject=(_SUBJECT, definition.id),
+        await audit.record_deletion(
+            session.raw, principal=principal, action=AuditAction.CUSTOM_FIELD_DELETED, at=now,
+            changes_by_contact={c: audit.diff({name: v}, {name: None}) for c, v in values.items()},
+            deleted=audit.diff(_shown(definition), dict.fromkeys(_shown(definition))), subject=(_SUBJECT, definition.id),
         )
     return definition_id

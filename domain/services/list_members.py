@@ -1,7 +1,7 @@
 """Adding contacts to a contact list and removing them, from the list's side (many contacts per call).
 
-Every contact whose lists changed gets its own history entry with its whole set of lists before
-and after; contacts already in (or already out of) the list are left alone and get none. What
+Every contact whose lists changed gets its own history entry (the list added or removed, as
+domain.audit_shape writes set changes); contacts already in (or already out of) the list are left alone and get none. What
 changed is what the INSERT or DELETE itself reports (RETURNING), not a read made before it: five
 identical requests at once change a membership once, and write one entry.
 """
@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.db import RequestSession, write_transaction
+from domain.enums import AuditAction
 from domain.models import ContactList
 from domain.policies import Action, Principal, authorize
 from domain.repositories import audit as audit_repo
 from domain.repositories import contact_links as links_repo
 from domain.repositories import contact_writes as repo
-from domain.repositories import profile as profile_repo
 from domain.services import audit, lookups
 
 
@@ -49,16 +49,10 @@ async def _change(
         if not changed:
             return contact_list
         await links_repo.touch(session.raw, workspace_id=ws, contact_ids=changed, now=now)
-        # Read after the change: each contact's lists now; before it, the same with or without this one.
-        current = await profile_repo.memberships_by_contact(session, "lists", workspace_id=ws, contact_ids=changed)
-        after = {c: sorted(lst.id for lst in current.get(c, [])) for c in changed}
-
-        def before(c: int) -> list[int]:
-            return [x for x in after[c] if x != list_id] if add else sorted({*after[c], list_id})
-
+        change = [audit.set_change("list_ids", added=[list_id] if add else (), removed=() if add else [list_id])]
         await audit_repo.insert_entries(
             session.raw, workspace_id=ws, actor_user_id=principal.user_id,
-            action="CONTACT_ADDED_TO_LIST" if add else "CONTACT_REMOVED_FROM_LIST", at=now,
-            changes_by_contact={c: audit.diff({"list_ids": before(c)}, {"list_ids": after[c]}) for c in changed},
+            action=AuditAction.CONTACT_LISTS_ADDED if add else AuditAction.CONTACT_LISTS_REMOVED, at=now,
+            changes_by_contact=dict.fromkeys(changed, change),
         )
     return contact_list

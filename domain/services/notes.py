@@ -35,7 +35,7 @@ async def create_note(
         session.raw.add(note)
         await session.raw.flush()
         # The history names the note, not its text: the note itself is the record of what was said.
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=contact.id, action="NOTE_CREATED",
             changes=audit.diff({}, {"note_id": note.id}), at=now,
         )

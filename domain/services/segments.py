@@ -62,7 +62,7 @@ async def create_segment(
         segment = Segment(workspace_id=principal.workspace_id, name=name, filter=stored, search=search, created_at=now)
         session.raw.add(segment)
         await flush_named(session, Segment, name)
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=None, action="SEGMENT_CREATED",
             changes=audit.diff({}, {"id": segment.id, "name": name, "filter": stored, "search": search}), at=now,
         )
@@ -83,7 +83,7 @@ async def update_segment(
         if changes:
             segment.name, segment.filter, segment.search = name, stored, search
             await flush_named(session, Segment, name)
-            audit.record(
+            await audit.record(
                 session.raw, principal=principal, contact_id=None, action="SEGMENT_UPDATED",
                 changes=[{"field": "id", "old": segment.id, "new": segment.id}, *changes], at=now,
             )
@@ -96,7 +96,7 @@ async def delete_segment(*, session: RequestSession, principal: Principal, segme
     async with write_transaction(session.raw):
         segment: Any = await lookups.locked(session, principal, Segment, segment_id, field="id")
         await delete_entity(session.raw, Segment, workspace_id=principal.workspace_id, entity_id=segment_id)
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=None, action="SEGMENT_DELETED",
             changes=audit.diff({"id": segment_id, "name": segment.name}, {"id": None, "name": None}), at=now,
         )

@@ -61,7 +61,7 @@ async def unsubscribe(
             sub.changed_by_user_id = principal.user_id
         contact.updated_at = now
         prefix = f"channels.{channel.value}."
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=contact.id, action="CONTACT_UNSUBSCRIBED",
             changes=audit.diff(
                 {prefix + k: v for k, v in old.items()},
@@ -115,7 +115,7 @@ async def subscribe(
         contact.updated_at = now
         new = {prefix + "status": SubscriptionStatus.SUBSCRIBED, prefix + "address": address, prefix + "reason": None,
                **record.trail(channel)}
-        audit.record(
+        await audit.record(
             session.raw, principal=principal, contact_id=contact.id, action="CONTACT_SUBSCRIBED",
             changes=audit.diff(old, new), at=now,
         )

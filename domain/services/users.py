@@ -85,7 +85,7 @@ async def create_user(
                 raise
             raise duplicate from None
         assert user.id is not None
-        audit.record(
+        await audit.record(
             session, principal=principal, workspace_id=workspace_id, contact_id=None, action=AuditAction.USER_CREATED,
             changes=audit.diff({}, {"email": email, "name": name, "role": role}), at=now,
             subject=("User", user.id), source=source,
@@ -120,7 +120,7 @@ async def set_role(
         if role != Role.ADMIN:
             await _keeps_an_admin(session, user)
         old, user.role = user.role, role
-        audit.record(
+        await audit.record(
             session, principal=principal, workspace_id=workspace_id, contact_id=None, action=AuditAction.USER_ROLE_CHANGED,
             changes=audit.diff({"role": old}, {"role": role}), at=now, subject=("User", user_id), source=source,
         )
@@ -145,7 +145,7 @@ async def set_active(
             revoked = await repo.revoke_user_keys(session, workspace_id=workspace_id, user_id=user_id, now=now)
             changes.append({"field": "revokedKeys", "old": None, "new": len(revoked)})
         user.deactivated_at = None if active else now
-        audit.record(
+        await audit.record(
             session, principal=principal, workspace_id=workspace_id, contact_id=None,
             action=AuditAction.USER_REACTIVATED if active else AuditAction.USER_DEACTIVATED,
             changes=changes, at=now, subject=("User", user_id), source=source,

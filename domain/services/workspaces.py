@@ -32,7 +32,7 @@ async def create_workspace(*, session: AsyncSession, slug: str, name: str, now: 
                 raise
             raise taken from None
         assert workspace.id is not None
-        audit.record(
+        await audit.record(
             session, principal=None, workspace_id=workspace.id, contact_id=None, action=AuditAction.WORKSPACE_CREATED,
             changes=audit.diff({}, {"slug": slug, "name": name}), at=now, subject=("Workspace", workspace.id),
             source=AuditSource.CLI,

@@ -138,7 +138,7 @@ async def test_add_tag_by_filter_runs_as_a_job_polled_through_node(running, engi
     dormant = {ids["maria"], ids["mario"], ids["jose"]}
     assert await _members(engine, models.ContactTag, "tag_id", t["tag"]) == dormant
     audited = models.AuditEntry.contact_id.in_(dormant), models.AuditEntry.actor_user_id == ws.users[Role.OPERATOR]
-    assert await _count(engine, models.AuditEntry, models.AuditEntry.action == "TAG_ADDED", *audited) == 3
+    assert await _count(engine, models.AuditEntry, models.AuditEntry.action == "CONTACT_TAGS_ADDED", *audited) == 3
 
 
 async def test_search_selects_what_the_contacts_module_would_show(running, engine, crm):

@@ -49,7 +49,7 @@ async def actions(engine, pks) -> list[str]:
 @pytest.mark.parametrize(("kind", "model", "link", "column", "removal", "audit"), [
     ("tag", models.Tag, models.ContactTag, "tag_id", "REMOVE_TAG", "CONTACT_TAGS_REMOVED"),
     ("group", models.Group, models.GroupMember, "group_id", "REMOVE_FROM_GROUP", "CONTACT_GROUPS_REMOVED"),
-    ("list", models.ContactList, models.ContactListMember, "list_id", "REMOVE_FROM_LIST", "CONTACT_REMOVED_FROM_LIST"),
+    ("list", models.ContactList, models.ContactListMember, "list_id", "REMOVE_FROM_LIST", "CONTACT_LISTS_REMOVED"),
 ])
 async def test_removal_actions_take_the_selection_out_and_audit_only_real_changes(
     running, engine, workspaces, crm, kind, model, link, column, removal, audit
@@ -81,7 +81,7 @@ async def test_add_to_list_by_ids(running, engine, workspaces, crm):
                             action="ADD_TO_LIST", targetId=target)
     assert done["job"]["status"] == "COMPLETED"
     assert await members(engine, models.ContactListMember, "list_id", target) == {ids["ana"], ids["beto"]}
-    assert await actions(engine, [ids["ana"], ids["beto"]]) == ["CONTACT_ADDED_TO_LIST"] * 2
+    assert await actions(engine, [ids["ana"], ids["beto"]]) == ["CONTACT_LISTS_ADDED"] * 2
 
 
 async def test_reactivate_the_suspended_tab_and_keep_unchanged_hard_bounces(running, engine, workspaces, crm):

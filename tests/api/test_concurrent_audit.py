@@ -44,7 +44,7 @@ async def test_concurrent_adds_to_a_list_make_one_membership_and_one_entry(clien
     # then each contact joined once, with one history entry each
     assert added == ALL_OK
     assert await count(engine, models.ContactListMember, models.ContactListMember.list_id == clients) == 2
-    assert (await audit_actions(engine, ws.id))["CONTACT_ADDED_TO_LIST"] == 2
+    assert (await audit_actions(engine, ws.id))["CONTACT_LISTS_ADDED"] == 2
 
     # when they are removed at once, too
     removed = await contract_at_once(client, "ContactListRemoveContacts", variables, key=ws.admin_key)
@@ -52,7 +52,7 @@ async def test_concurrent_adds_to_a_list_make_one_membership_and_one_entry(clien
     # then
     assert removed == ALL_OK
     assert await count(engine, models.ContactListMember, models.ContactListMember.list_id == clients) == 0
-    assert (await audit_actions(engine, ws.id))["CONTACT_REMOVED_FROM_LIST"] == 2
+    assert (await audit_actions(engine, ws.id))["CONTACT_LISTS_REMOVED"] == 2
 
 
 async def test_concurrent_tag_changes_are_audited_once(client, engine, workspaces, ws, ana):

@@ -129,8 +129,8 @@ async def test_add_and_remove_tags(client, engine, workspaces, scene):
     assert [t for (t,) in await rows(engine, select(models.ContactTag.tag_id).where(models.ContactTag.contact_id == scene.ana))] == [gold]
     # adding a tag the contact already carries changes nothing, so it is not in the history
     assert await _audit(engine, scene.ana) == [
-        ("CONTACT_TAGS_ADDED", [{"field": "tag_ids", "old": [], "new": sorted([vip, gold])}]),
-        ("CONTACT_TAGS_REMOVED", [{"field": "tag_ids", "old": sorted([vip, gold]), "new": [gold]}]),
+        ("CONTACT_TAGS_ADDED", [{"field": "tag_ids", "added": sorted([vip, gold]), "removed": []}]),
+        ("CONTACT_TAGS_REMOVED", [{"field": "tag_ids", "added": [], "removed": [vip]}]),
     ]
 
 
@@ -151,9 +151,9 @@ async def test_add_contacts_to_a_list_and_remove_them(client, engine, workspaces
     members = await rows(engine, select(models.ContactListMember.contact_id).where(models.ContactListMember.list_id == lst))
     assert [c for (c,) in members] == [scene.beto]
     assert await _audit(engine, scene.beto) == [
-        ("CONTACT_ADDED_TO_LIST", [{"field": "list_ids", "old": [other_list], "new": sorted([other_list, lst])}]),
+        ("CONTACT_LISTS_ADDED", [{"field": "list_ids", "added": [lst], "removed": []}]),
     ]
-    assert [a for a, _ in await _audit(engine, scene.ana)] == ["CONTACT_ADDED_TO_LIST", "CONTACT_REMOVED_FROM_LIST"]
+    assert [a for a, _ in await _audit(engine, scene.ana)] == ["CONTACT_LISTS_ADDED", "CONTACT_LISTS_REMOVED"]
 
 
 async def test_a_list_call_naming_one_missing_contact_adds_nobody(client, engine, workspaces, scene):

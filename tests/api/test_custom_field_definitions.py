@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from api.ids import parse_global_id, to_global_id
+from api.ids import parse_global_id
 from domain import models
 from domain.db import session_factory
 from domain.enums import CustomFieldType, JobKind, Role

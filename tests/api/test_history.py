@@ -16,7 +16,7 @@ from tests.graphql_client import data_of, gql
 
 HISTORY = """query($id: ID!, $first: Int, $after: String) { contact(id: $id) { history(first: $first, after: $after) {
   totalCount pageInfo { hasNextPage endCursor }
-  edges { cursor node { id at action actor { id name } changes { field oldValue newValue } } } } } }"""
+  edges { cursor node { id at action actor { id name } changes { field oldValue newValue added removed } } } } } }"""
 MINUTE = timedelta(minutes=1)
 
 
@@ -73,11 +73,12 @@ async def test_history_shows_who_when_and_old_and_new_values(client, story):
         ("CONTACT_UPDATED", at[1], admin),
         ("CONTACT_CREATED", at[0], operator),
     ]
-    changes = [{c["field"]: (c["oldValue"], c["newValue"]) for c in n["changes"]} for n in nodes]
+    changes = [{c["field"]: (c["oldValue"], c["newValue"]) if c["added"] is None else (c["added"], c["removed"])
+                for c in n["changes"]} for n in nodes]
     assert changes[0] == {"noteId": (None, ids["note"])}
     assert changes[1] == {"channels.WHATSAPP.status": (None, "UNSUBSCRIBED"), "channels.WHATSAPP.reason": (None, "asked to stop")}
     assert changes[2] == {"departmentId": (None, ids["department"])}
-    assert changes[3] == {"tagIds": ([], [ids["tag"]])}
+    assert changes[3] == {"tagIds": ([ids["tag"]], [])}
     assert changes[4] == {"phone": ("+5491155550101", "+5511988887777"), "customFields.plan": (None, "gold")}
     assert changes[5]["email"] == (None, "maria.perez@example.com")
     assert changes[5]["customFields.city"] == (None, "Rosario")
