@@ -50,7 +50,7 @@ async def _prepare(url: str, with_triggers: bool) -> Any:
                 on = f" ON {table}" if engine.dialect.name == "postgresql" else ""
                 await c.execute(text(f"DROP TRIGGER IF EXISTS {trigger}{on}"))
         await c.execute(text("INSERT INTO workspace (name, slug, created_at) VALUES ('b', 'b', :now)"), {"now": NOW})
-        await c.execute(text("INSERT INTO tag (workspace_id, name, created_at) SELECT id, 't', :now FROM workspace"),
+        await c.execute(text("INSERT INTO tag (workspace_id, name, name_key, created_at) SELECT id, 't', 't', :now FROM workspace"),
                         {"now": NOW})
     return engine
 

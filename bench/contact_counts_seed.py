@@ -12,6 +12,8 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.text import fold
+
 FIRST = ["maria", "jose", "ana", "joao", "lucia", "pedro", "sofia", "diego", "carla", "bruno", "elena", "mateo"]
 LAST = ["perez", "gomez", "silva", "costa", "ruiz", "diaz", "lopez", "souza"]
 TAGS, LISTS, GROUPS = 30, 8, 6
@@ -25,8 +27,10 @@ async def seed_workspace(connection: AsyncConnection, *, slug: str, contacts: in
     p = {"ws": ws, "now": now}
     for table, count, prefix in (("tag", TAGS, "tag"), ("contact_list", LISTS, "list"), ("contact_group", GROUPS, "group")):
         await connection.execute(text(
-            f"INSERT INTO {table} (workspace_id, name, created_at) "
-            f"SELECT :ws, '{prefix} ' || lpad(g::text, 2, '0'), :now FROM generate_series(1, {count}) g"), p)
+            # Lower-case ASCII names ("tag 01"): each is its own folded name_key.
+            f"INSERT INTO {table} (workspace_id, name, name_key, created_at) "
+            f"SELECT :ws, '{prefix} ' || lpad(g::text, 2, '0'), '{prefix} ' || lpad(g::text, 2, '0'), :now "
+            f"FROM generate_series(1, {count}) g"), p)
     await connection.execute(text("SELECT setseed(0.42)"))
     W, T = "CAST(:ws AS integer)", "CAST(:now AS timestamptz)"  # typed: asyncpg infers nothing here
     first = "ARRAY[" + ",".join(f"'{n}'" for n in FIRST) + "]"
@@ -64,6 +68,7 @@ async def seed_workspace(connection: AsyncConnection, *, slug: str, contacts: in
     ]
     for name, filter_json, search in segments:
         await connection.execute(text(
-            "INSERT INTO segment (workspace_id, name, filter, search, created_at) VALUES (:ws, :n, CAST(:f AS json), :s, :now)"),
-            {**p, "n": name, "f": filter_json, "s": search})
+            "INSERT INTO segment (workspace_id, name, name_key, filter, search, created_at) "
+            "VALUES (:ws, :n, :k, CAST(:f AS json), :s, :now)"),
+            {**p, "n": name, "k": fold(name), "f": filter_json, "s": search})
     return ws

@@ -12,7 +12,7 @@ from domain.demo.companies import DEPARTMENTS, company_domain, company_names, sl
 from domain.demo.profiles import SegmentSpec, WorkspaceProfile
 from domain.demo.timeline import HISTORY, moment
 from domain.enums import CustomFieldType, Role
-from domain.text import normalize_email
+from domain.text import fold, normalize_email
 
 
 @dataclass(frozen=True)
@@ -93,11 +93,13 @@ def build_catalog(
         named[table] = dict(zip(names, ids[table], strict=True))
         for name, row_id in named[table].items():
             created = moment(rng, founded, now - timedelta(days=200))
-            rows[table].append({"id": row_id, **ws, "name": name, "created_at": created})
+            # Raw rows (COPY in the bench seed): the folded name the product's unique index holds.
+            key = {} if table == "flow" else {"name_key": fold(name)}
+            rows[table].append({"id": row_id, **ws, "name": name, **key, "created_at": created})
     company_ids = [row["id"] for row in rows["company"]]
     for segment_id, spec in zip(ids["segment"], profile.segments, strict=True):
         rows["segment"].append({
-            "id": segment_id, **ws, "name": spec.name, "filter": segment_filter(spec, named, company_ids),
+            "id": segment_id, **ws, "name": spec.name, "name_key": fold(spec.name), "filter": segment_filter(spec, named, company_ids),
             "search": spec.search, "created_at": moment(rng, now - timedelta(days=90), now),
         })
     fields = []
@@ -148,7 +150,8 @@ def _companies(
     for company_id, (name, language) in zip(ids, company_names(rng, profile.languages, len(ids)), strict=True):
         domain = company_domain(name)
         rows["company"].append(
-            {"id": company_id, **ws, "name": name, "domain": domain, "created_at": moment(rng, founded, now)}
+            {"id": company_id, **ws, "name": name, "name_key": fold(name), "domain": domain,
+             "created_at": moment(rng, founded, now)}
         )
         companies[language].append(CompanyRef(company_id, domain))
     return dict(companies)

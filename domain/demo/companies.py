@@ -60,7 +60,8 @@ def company_domain(name: str) -> str:
 
 
 def company_names(rng, languages: dict[str, float], count: int) -> list[tuple[str, str]]:
-    """`count` distinct (name, language) pairs, languages drawn with the given weights."""
+    """`count` distinct (name, language) pairs, languages drawn with the given weights; distinct as the
+    product compares catalogue names (ignoring case and accents: "Pérez SA" and "Perez SA" are one)."""
     names: list[tuple[str, str]] = []
     taken: set[str] = set()
     codes, weights = list(languages), list(languages.values())
@@ -70,10 +71,10 @@ def company_names(rng, languages: dict[str, float], count: int) -> list[tuple[st
         # Common patterns collide once there are thousands of companies: number the branch.
         branch = 2
         candidate = name
-        while candidate in taken:
+        while fold(candidate) in taken:
             candidate = f"{name} {branch}"
             branch += 1
-        taken.add(candidate)
+        taken.add(fold(candidate))
         names.append((candidate, language))
     return names
 

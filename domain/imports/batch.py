@@ -124,7 +124,8 @@ class BatchWriter:
         for kind, names in wanted.items():
             if names or chosen.get(kind):
                 known = self.ids[kind] = await catalog_names.resolve(
-                    self.s, kind, sorted(names), workspace_id=self.ws, now=self.now, create=self.write
+                    self.s, kind, sorted(names), workspace_id=self.ws, now=self.now, create=self.write,
+                    ids=chosen.get(kind, ()),
                 )
                 # An option id deleted since the job started is dropped rather than failing the batch.
                 self.chosen[kind] = frozenset(i for i in chosen.get(kind, ()) if i in known.ids)

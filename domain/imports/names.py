@@ -27,8 +27,8 @@ class NameIds:
         self.ids: set[int] = set()
         # The same few names recur on thousands of rows: fold each spelling once.
         self._spellings: dict[str, int] = {}
-        for pk, name in rows:
-            self.by_name.setdefault(fold(name), pk)  # oldest wins when two differ only by case
+        for pk, key in rows:  # (id, stored folded name)
+            self.by_name.setdefault(key, pk)
             self.ids.add(pk)
 
     def get(self, name: str) -> int:
@@ -39,14 +39,18 @@ class NameIds:
 
 
 async def resolve(
-    session: AsyncSession, kind: str, names: Iterable[str], *, workspace_id: int, now: datetime, create: bool
+    session: AsyncSession, kind: str, names: Iterable[str], *, workspace_id: int, now: datetime, create: bool,
+    ids: Iterable[int] = (),
 ) -> NameIds:
+    """The ids of `names` (created when missing, unless a dry run) and which of `ids` still exist;
+    only the batch's own names are read, through the stored folded names, however many the workspace has."""
     model = MODELS[kind]
-    known = NameIds(await repo.names(session, model, workspace_id=workspace_id))
-    missing: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     for name in names:
-        if fold(name) not in known.by_name:
-            missing.setdefault(fold(name), name)
+        spelled.setdefault(fold(name), name)  # the first spelling of each name in the batch
+    ids = list(ids)
+    known = NameIds(await repo.names(session, model, workspace_id=workspace_id, keys=spelled, ids=ids))
+    missing = {key: name for key, name in spelled.items() if key not in known.by_name}
     if not missing:
         return known
     if not create:
@@ -54,4 +58,4 @@ async def resolve(
             known.by_name[key] = -n
         return known
     await repo.create_named(session, model, workspace_id=workspace_id, names=missing.values(), now=now)
-    return NameIds(await repo.names(session, model, workspace_id=workspace_id))
+    return NameIds(await repo.names(session, model, workspace_id=workspace_id, keys=spelled, ids=ids))

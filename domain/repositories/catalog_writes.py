@@ -19,20 +19,12 @@ async def find_same_name(
     session: AsyncSession, model: type[M], *, workspace_id: int, name: str, exclude_id: int | None = None
 ) -> M | None:
     """An entity whose name equals `name` ignoring case, accents and runs of spaces ("Reactivación"
-    and "reactivacion" are one name), as domain.text.fold compares them.
-
-    Neither engine folds accents the same way in SQL, so Python compares the workspace's names of
-    that kind: only (id, name) pairs are read, and the one entity that matches is loaded.
-    """
-    ident, named = model.id, model.name  # type: ignore[attr-defined]
-    stmt = select(ident, named).where(model.workspace_id == workspace_id)  # type: ignore[attr-defined]
+    and "reactivacion" are one name), as domain.text.fold compares them: one lookup of the stored
+    folded name in its unique index, whatever the number of names."""
+    stmt = select(model).where(model.workspace_id == workspace_id, model.name_key == fold(name))  # type: ignore[attr-defined]
     if exclude_id is not None:
-        stmt = stmt.where(ident != exclude_id)
-    wanted = fold(name)
-    for found_id, found_name in await session.execute(stmt):
-        if fold(found_name) == wanted:
-            return await session.get(model, found_id)
-    return None
+        stmt = stmt.where(model.id != exclude_id)  # type: ignore[attr-defined]
+    return (await session.scalars(stmt.limit(1))).first()
 
 
 async def contacts_in_department(session: AsyncSession, *, workspace_id: int, department_id: int) -> list[int]:

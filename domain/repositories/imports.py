@@ -27,6 +27,7 @@ from domain.models import (
 from domain.repositories.contact_writes import MEMBERSHIP_TABLES
 from domain.repositories.fast_insert import insert_many, insert_tuples
 from domain.repositories.upsert import dialect_insert, insert_ignore
+from domain.text import fold
 
 # What an import compares and may change on an existing contact.
 MATCH_COLUMNS = (
@@ -122,21 +123,29 @@ async def tombstoned(session: AsyncSession, *, workspace_id: int, hashes: Sequen
     return set(found)
 
 
-async def names(session: AsyncSession, model: Any, *, workspace_id: int) -> list[tuple[int, str]]:
-    """(id, name) of every company, department, tag or list of the workspace, oldest first."""
+async def names(
+    session: AsyncSession, model: Any, *, workspace_id: int, keys: Iterable[str], ids: Iterable[int] = ()
+) -> list[tuple[int, str]]:
+    """(id, folded name) of the companies, departments, tags or lists of the workspace whose folded
+    name is one of `keys` or whose id is one of `ids`, oldest first (through the unique name_key index)."""
+    wanted, known = sorted(set(keys)), sorted(set(ids))
+    if not wanted and not known:
+        return []
     result = await session.execute(
-        select(model.id, model.name).where(model.workspace_id == workspace_id).order_by(model.id)
+        select(model.id, model.name_key)
+        .where(model.workspace_id == workspace_id, or_(model.name_key.in_(wanted), model.id.in_(known)))
+        .order_by(model.id)
     )
-    return [(i, n) for i, n in result.all()]
+    return [(i, k) for i, k in result.all()]
 
 
 async def create_named(
     session: AsyncSession, model: Any, *, workspace_id: int, names: Iterable[str], now: datetime
 ) -> None:
-    """Create by name; a name another writer created meanwhile is left as it is."""
-    rows = [{"workspace_id": workspace_id, "name": n, "created_at": now} for n in names]
+    """Create by name; a name another writer created meanwhile (or one that folds alike) is left as it is."""
+    rows = [{"workspace_id": workspace_id, "name": n, "name_key": fold(n), "created_at": now} for n in names]
     if rows:
-        await session.execute(insert_ignore(session, model.__table__, ["workspace_id", "name"]), rows)
+        await session.execute(insert_ignore(session, model.__table__, ["workspace_id", "name_key"]), rows)
 
 
 async def insert_contacts(

@@ -66,11 +66,12 @@ def _action(model: Any, verb: str) -> str:
 
 
 async def flush_named(session: RequestSession, model: Any, name: str) -> None:
-    """Flush, turning a same-name insert that raced past ensure_unique into a conflict."""
+    """Flush, turning a same-name insert that raced past ensure_unique into a conflict (the same
+    name, or one that folds alike: "Envío" against "envio")."""
     try:
         await session.raw.flush()
     except IntegrityError as exc:
-        if violated_key(exc) != UniqueKey.of(model, "workspace_id", "name"):
+        if violated_key(exc) not in (UniqueKey.of(model, "workspace_id", "name"), UniqueKey.of(model, "workspace_id", "name_key")):
             raise
         raise NameTaken(f"a {lookups.noun(model)} named {name!r} already exists", field="name") from None
 

@@ -112,6 +112,22 @@ async def test_concurrent_companies_and_users_of_one_name_are_one_and_conflicts(
     assert await count(engine, models.User, models.User.workspace_id == ws.id, models.User.email == "new@example.com") == 1
 
 
+SPELLINGS = ["Envío gratis", "envio gratis", "ENVIO  GRATIS", "Envio Gratis", "envío gratis", "EnvÍo gratis",
+             "envio gratis ", "ENVÍO GRATIS"]
+
+
+@pytest.mark.parametrize(("model", "mutation"), [(models.Tag, "tagCreate"), (models.Company, "companyCreate")])
+async def test_concurrent_spellings_of_one_name_are_one_entry_and_conflicts(client, engine, ws, model, mutation):
+    # when differently written forms of one name (case, accents, spaces) are created at the same moment
+    payload = "tag { id }" if model is models.Tag else "company { id }"
+    query = f"mutation($n: String!) {{ {mutation}(input: {{name: $n}}) {{ {payload} userErrors {{ code }} }} }}"
+    answers = await each_at_once(client, query, [{"n": n} for n in SPELLINGS[:AT_ONCE]], key=ws.admin_key)
+
+    # then the database let one of them in (its unique folded name), and the others are CONFLICT
+    assert Counter(outcome(a, mutation) for a in answers) == ONE_WINS
+    assert await count(engine, model, model.workspace_id == ws.id) == 1
+
+
 async def test_concurrent_renames_to_one_name_leave_it_to_one_tag(client, workspaces, ws):
     # given
     tags = [await workspaces.named(ws, models.Tag, f"tag {i}") for i in range(AT_ONCE)]

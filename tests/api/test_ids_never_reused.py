@@ -64,7 +64,7 @@ async def test_the_sqlite_rebuild_keeps_rows_links_and_counts(tmp_path):
             # the newest tag deleted, the next one does not get its id
             await c.execute(text("DELETE FROM contact_tag"))
             await c.execute(text("DELETE FROM tag WHERE id = 2"))
-            await c.execute(text("INSERT INTO tag (workspace_id, name, created_at) VALUES (1, 't3', '2026-01-02')"))
+            await c.execute(text("INSERT INTO tag (workspace_id, name, name_key, created_at) VALUES (1, 't3', 't3', '2026-01-02')"))
             assert (await c.execute(text("SELECT max(id) FROM tag"))).scalar() == 3
             with pytest.raises(Exception):
                 await c.execute(text("INSERT INTO contact_tag (contact_id, tag_id, workspace_id, created_at) "

@@ -135,7 +135,7 @@ async def broken_database(tmp_path, request) -> AsyncIterator[tuple[AsyncEngine,
     ws = await WorkspaceFactory(engine, now=NOW).create()
     async with engine.begin() as connection:
         await connection.execute(
-            text("INSERT INTO tag (workspace_id, name, created_at) VALUES (:ws, 'vip', 'not a date')"), {"ws": ws.id}
+            text("INSERT INTO tag (workspace_id, name, name_key, created_at) VALUES (:ws, 'vip', 'vip', 'not a date')"), {"ws": ws.id}
         )
     yield engine, ws.admin_key
     await engine.dispose()

@@ -104,10 +104,10 @@ class Writer:
             await s.flush()
             ws_id = ws.id
             list_id = (await s.execute(text(
-                "INSERT INTO contact_list (workspace_id, name, created_at) VALUES (:w, 'l', :t) RETURNING id"),
+                "INSERT INTO contact_list (workspace_id, name, name_key, created_at) VALUES (:w, 'l', 'l', :t) RETURNING id"),
                 {"w": ws_id, "t": NOW})).scalar_one()
             group_id = (await s.execute(text(
-                "INSERT INTO contact_group (workspace_id, name, created_at) VALUES (:w, 'g', :t) RETURNING id"),
+                "INSERT INTO contact_group (workspace_id, name, name_key, created_at) VALUES (:w, 'g', 'g', :t) RETURNING id"),
                 {"w": ws_id, "t": NOW})).scalar_one()
         self.contacts[ws_id], self.tags[ws_id] = [], [t.id for t in tags]
         self.targets[ws_id] = {"list": list_id, "group": group_id}
@@ -182,7 +182,7 @@ class Writer:
                 tag = self.tags[ws][b]
                 await s.execute(delete(Tag).where(Tag.id == tag))
                 new = (await s.execute(text(
-                    "INSERT INTO tag (workspace_id, name, created_at) VALUES (:w, :n, :t) RETURNING id"),
+                    "INSERT INTO tag (workspace_id, name, name_key, created_at) VALUES (:w, :n, :n, :t) RETURNING id"),
                     {"w": ws, "n": f"t{next(_serial)}", "t": NOW})).scalar_one()
                 self.tags[ws][b] = new
 

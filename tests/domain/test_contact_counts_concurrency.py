@@ -44,7 +44,7 @@ async def _insert_contacts(connection, ws: int, tag: int, n: int) -> None:
 async def _tag(engine, ws: int, name: str) -> int:
     async with engine.begin() as c:
         return (await c.execute(text(
-            "INSERT INTO tag (workspace_id, name, created_at) VALUES (:ws, :name, :now) RETURNING id"),
+            "INSERT INTO tag (workspace_id, name, name_key, created_at) VALUES (:ws, :name, :name, :now) RETURNING id"),
             {"ws": ws, "name": name, "now": NOW})).scalar_one()
 
 

@@ -28,7 +28,7 @@ async def test_parts_of_several_contacts_come_back_each_its_own_from_one_stateme
     # given two contacts with different tags, channels and notes
     ws = await workspaces.create()
     ana, bruno = await workspaces.contact(ws, "Ana"), await workspaces.contact(ws, "Bruno")
-    for name, holders in (("vip", [ana, bruno]), ("Ávila", [ana]), ("avila", [bruno]), ("beta", [ana])):
+    for name, holders in (("vip", [ana, bruno]), ("Ávila", [ana]), ("avilés", [bruno]), ("beta", [ana])):
         tag = await workspaces.named(ws, models.Tag, name)
         for holder in holders:
             await workspaces.member(ws, models.ContactTag, holder, tag_id=tag)
@@ -46,7 +46,7 @@ async def test_parts_of_several_contacts_come_back_each_its_own_from_one_stateme
     assert len(statements) == 1
     got = dict(zip(keys, values, strict=True))
     assert {t.name for t in got[(ana, ("tags",))]} == {"vip", "Ávila", "beta"}
-    assert {t.name for t in got[(bruno, ("tags",))]} == {"vip", "avila"}
+    assert {t.name for t in got[(bruno, ("tags",))]} == {"vip", "avilés"}
     assert [c.channel for c in got[(ana, ("channels",))]] == [Channel.SMS, Channel.WHATSAPP]  # product order
     assert got[(bruno, ("channels",))] == []
     notes = got[(bruno, ("notes", 5, 0))]
@@ -57,10 +57,10 @@ async def test_parts_of_several_contacts_come_back_each_its_own_from_one_stateme
 
 
 async def test_membership_order_is_the_databases_name_order(engine, workspaces):
-    # given tags whose order depends on the collation, plus a tie broken by id
+    # given tags whose order depends on the collation (case and accents)
     ws = await workspaces.create()
     contact = await workspaces.contact(ws, "Carla")
-    for name in ("zeta", "Alfa", "beta", "Beta", "ómega"):
+    for name in ("zeta", "Alfa", "beta", "Bravo", "ómega", "Óscar"):
         tag = await workspaces.named(ws, models.Tag, name)
         await workspaces.member(ws, models.ContactTag, contact, tag_id=tag)
 
