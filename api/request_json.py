@@ -15,6 +15,9 @@ from typing import Any
 # Far above any input object the schema has (the deepest is a few levels), far below the recursion limit.
 MAX_JSON_DEPTH = 32
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# A surrogate can only reach a decoded string through a \uD800-\uDFFF escape in the JSON text (raw
+# surrogates are not valid UTF-8): text without one needs no search of its strings.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")
 
 
 class BadJson(ValueError):
@@ -26,12 +29,19 @@ def decode(data: str | bytes) -> Any:
         value = json.loads(data)
     except RecursionError:
         raise BadJson(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep") from None
-    check(value)
+    if isinstance(data, str):  # text may also hold a raw surrogate character (bytes cannot: invalid UTF-8)
+        strings = _LONE_SURROGATE.search(data) is not None or _SURROGATE_ESCAPE.search(data.encode("utf-8", "surrogatepass")) is not None
+    else:
+        strings = _SURROGATE_ESCAPE.search(data) is not None
+    check(value, strings=strings)
     return value
 
 
-def check(value: Any) -> None:
-    """Refuse nesting beyond MAX_JSON_DEPTH and lone surrogates, walking the value once (no recursion)."""
+def check(value: Any, *, strings: bool = True) -> None:
+    """Refuse nesting beyond MAX_JSON_DEPTH and lone surrogates, walking the value once (no recursion).
+
+    `strings=False` (the text had no surrogate escape) walks only the containers, for the depth.
+    """
     pending: list[tuple[Any, int]] = [(value, 1)]
     while pending:
         item, depth = pending.pop()
@@ -43,8 +53,10 @@ def check(value: Any) -> None:
             continue
         if depth > MAX_JSON_DEPTH:
             raise BadJson(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep")
-        if isinstance(item, dict):
-            pending.extend((key, depth) for key in item)
-            pending.extend((child, depth + 1) for child in item.values())
+        children = item.values() if isinstance(item, dict) else item
+        if strings:
+            if isinstance(item, dict):
+                pending.extend((key, depth) for key in item)
+            pending.extend((child, depth + 1) for child in children)
         else:
-            pending.extend((child, depth + 1) for child in item)
+            pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))

@@ -1,6 +1,8 @@
 """The inputs messaging pipelines, helpdesks, surveys and catalogues send to the ingestion mutations."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
@@ -24,6 +26,30 @@ class MessageEventInput:
     failure: FailureReason | None = strawberry.field(
         default=None, description="FAILED only: INVALID_ADDRESS discards the contact (discardReason INVALID_ADDRESS)."
     )
+
+
+# GraphQL name -> Python name of MessageEventInput's fields.
+_EVENT_FIELDS = {
+    "messageId": "message_id", "channel": "channel", "type": "type", "occurredAt": "occurred_at",
+    "contactId": "contact_id", "address": "address", "bounce": "bounce", "failure": "failure",
+}
+
+
+def _event_from_input(cls: type, value: Mapping[str, Any], context: Any) -> Any:
+    """Build a MessageEventInput straight from the value graphql-core coerced.
+
+    Its fields are scalars and enums that graphql-core has already parsed (datetimes, enum members),
+    which Strawberry's generic conversion would only pass through, field by field: for a batch of
+    1,000 events that walk cost more than storing them. Strawberry's hook for inputs that build
+    their own value (`from_input`) does the same in one call per event.
+    """
+    return cls(**{python: value[name] for name, python in _EVENT_FIELDS.items() if name in value})
+
+
+_definition = MessageEventInput.__strawberry_definition__  # type: ignore[attr-defined]
+# A field added to the input must be added above too, or its value would be dropped here.
+assert set(_EVENT_FIELDS.values()) == {f.python_name for f in _definition.fields}, "MessageEventInput changed"
+_definition.from_input = _event_from_input
 
 
 @strawberry.input(description="One turn of a conversation.")

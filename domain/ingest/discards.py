@@ -12,7 +12,7 @@ contact asks for a changed address, or `force` (domain.services.contact_edit).
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Integer, String, column, select, update, values
+from sqlalchemy import Integer, String, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db import UtcDateTime, enum_type
@@ -21,6 +21,7 @@ from domain.models import ChannelSubscription, Contact, MessageEvent
 from domain.policies import Principal
 from domain.rollups import NewMessageEvent
 from domain.repositories import audit as audit_repo
+from domain.repositories.batch_rows import batch_rows
 from domain.services import audit
 
 # A discard reason dated "always" (a discarded contact stored without its discard time).
@@ -99,10 +100,12 @@ async def apply_discards(
         address = addresses.get((contact_id, e.channel)) or (email if e.channel == Channel.EMAIL else phone)
         discards.append((contact_id, discard_reason_of(e), e.occurred_at, e.channel.value, address))
     # One statement for the batch; RETURNING names the contacts it discarded (the others were already).
-    given = values(
-        column("id", Integer), column("reason", enum_type(DiscardReason)), column("at", UtcDateTime),
-        column("channel", String), column("address", String), name="discards",
-    ).data(discards).cte("discards")
+    given = await batch_rows(
+        session, "discards",
+        [("id", Integer()), ("reason", enum_type(DiscardReason)), ("at", UtcDateTime()), ("channel", String()),
+         ("address", String())],
+        discards,
+    )
     changed = set((await session.execute(
         update(Contact)
         .where(Contact.workspace_id == ws, Contact.id == given.c.id, Contact.discard_reason.is_(None))

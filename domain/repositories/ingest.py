@@ -126,7 +126,7 @@ async def add_subscriptions(session: AsyncSession, *, workspace_id: int, rows: S
 async def stored_send_types(
     session: AsyncSession, *, workspace_id: int, message_ids: Collection[str]
 ) -> dict[str, set[MessageEventType]]:
-    """For each message id already stored as sent or blocked: which of the two it is."""
+    """For each message id already stored as sent or blocked (by an unsubscription or a discard): which it is."""
     if not message_ids:
         return {}
     rows = (
@@ -134,7 +134,9 @@ async def stored_send_types(
             select(MessageEvent.message_id, MessageEvent.type).where(
                 MessageEvent.workspace_id == workspace_id,
                 MessageEvent.message_id.in_(message_ids),
-                MessageEvent.type.in_([MessageEventType.SENT, MessageEventType.BLOCKED_UNSUBSCRIBED]),
+                MessageEvent.type.in_(
+                    [MessageEventType.SENT, MessageEventType.BLOCKED_UNSUBSCRIBED, MessageEventType.BLOCKED_DISCARDED]
+                ),
             )
         )
     ).all()
