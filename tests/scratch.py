@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.db import create_engine
+from domain.migrate import upgrade
 from tests.conftest import _drop_postgres_database, _postgres_scratch_database
 
 
@@ -23,3 +27,15 @@ async def scratch_database(kind: str, tmp_path: Path) -> AsyncIterator[str]:
         yield url
     finally:
         await _drop_postgres_database(name)
+
+
+@asynccontextmanager
+async def database_at(kind: str, tmp_path: Path, revision: str) -> AsyncIterator[AsyncEngine]:
+    """A scratch database (as scratch_database) migrated up to `revision`: for testing the migrations after it."""
+    async with scratch_database(kind, tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine, revision)
+            yield engine
+        finally:
+            await engine.dispose()

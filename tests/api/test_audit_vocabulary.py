@@ -10,13 +10,12 @@ from sqlalchemy import text
 
 from api.ids import to_global_id
 from domain import models
-from domain.db import create_engine
 from domain.enums import AuditAction, Role
 from domain.migrate import upgrade
 from tests.api.action_helpers import act
 from tests.api.test_import import finish, imported
 from tests.graphql_client import data_of, gql
-from tests.scratch import scratch_database
+from tests.scratch import database_at
 
 HISTORY = """query($id: ID!) { contact(id: $id) { history(first: 5) { edges { node {
   action changes { field oldValue newValue added removed } } } } } }"""
@@ -182,20 +181,15 @@ NEW_ROWS = [
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
 async def test_the_migration_rewrites_entries_stored_under_old_names_and_shapes(kind, tmp_path):
-    async with scratch_database(kind, tmp_path) as url:
-        engine = create_engine(url)
-        try:
-            await upgrade(engine, "b2d5f8a3c6e9")
-            async with engine.begin() as c:
-                await c.execute(text("INSERT INTO workspace (id, name, slug, created_at) VALUES (1, 'W', 'w', '2026-01-01')"))
-                for i, (action, changes) in enumerate(OLD_ROWS, start=1):
-                    await c.execute(text("INSERT INTO audit_entry (id, workspace_id, action, at, changes) "
-                                         "VALUES (:id, 1, :action, '2026-01-01', :changes)"),
-                                    {"id": i, "action": action, "changes": json.dumps(changes)})
-            await upgrade(engine)
-            async with engine.connect() as c:
-                rows = (await c.execute(text("SELECT action, changes FROM audit_entry ORDER BY id"))).all()
-            stored = [(a, json.loads(ch) if isinstance(ch, str) else ch) for a, ch in rows]
-            assert stored == NEW_ROWS
-        finally:
-            await engine.dispose()
+    async with database_at(kind, tmp_path, "b2d5f8a3c6e9") as engine:
+        async with engine.begin() as c:
+            await c.execute(text("INSERT INTO workspace (id, name, slug, created_at) VALUES (1, 'W', 'w', '2026-01-01')"))
+            for i, (action, changes) in enumerate(OLD_ROWS, start=1):
+                await c.execute(text("INSERT INTO audit_entry (id, workspace_id, action, at, changes) "
+                                     "VALUES (:id, 1, :action, '2026-01-01', :changes)"),
+                                {"id": i, "action": action, "changes": json.dumps(changes)})
+        await upgrade(engine)
+        async with engine.connect() as c:
+            rows = (await c.execute(text("SELECT action, changes FROM audit_entry ORDER BY id"))).all()
+        stored = [(a, json.loads(ch) if isinstance(ch, str) else ch) for a, ch in rows]
+        assert stored == NEW_ROWS

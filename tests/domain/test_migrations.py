@@ -8,9 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel
 
 import domain.models  # noqa: F401  (registers the tables)
-from domain.db import create_engine
 from domain.migrate import upgrade
-from tests.scratch import scratch_database
+from tests.scratch import database_at
 
 
 async def test_migrated_database_matches_the_models(engine):
@@ -34,30 +33,25 @@ async def test_migrated_database_matches_the_models(engine):
 async def test_folded_catalogue_names_keep_old_spellings_and_refuse_new_ones(kind, tmp_path):
     # given tags stored before names were unique ignoring case and accents: three spellings of one
     # name in a workspace, and the same name in another
-    async with scratch_database(kind, tmp_path) as url:
-        engine = create_engine(url)
-        try:
-            await upgrade(engine, "c3e6a9d4f7b1")
-            async with engine.begin() as c:
-                for ws in (1, 2):
-                    await c.execute(text(f"INSERT INTO workspace (id, name, slug, created_at) VALUES ({ws}, 'W', 'w{ws}', '2026-01-01')"))
-                for tag_id, ws, name in ((1, 1, "Envío"), (2, 1, "envio"), (3, 1, "ENVIO"), (4, 2, "envío"), (5, 1, "Otro")):
-                    await c.execute(text("INSERT INTO tag (id, workspace_id, name, created_at) VALUES (:i, :w, :n, '2026-01-01')"),
-                                    {"i": tag_id, "w": ws, "n": name})
+    async with database_at(kind, tmp_path, "c3e6a9d4f7b1") as engine:
+        async with engine.begin() as c:
+            for ws in (1, 2):
+                await c.execute(text(f"INSERT INTO workspace (id, name, slug, created_at) VALUES ({ws}, 'W', 'w{ws}', '2026-01-01')"))
+            for tag_id, ws, name in ((1, 1, "Envío"), (2, 1, "envio"), (3, 1, "ENVIO"), (4, 2, "envío"), (5, 1, "Otro")):
+                await c.execute(text("INSERT INTO tag (id, workspace_id, name, created_at) VALUES (:i, :w, :n, '2026-01-01')"),
+                                {"i": tag_id, "w": ws, "n": name})
 
-            # when the migration adds the folded names
-            await upgrade(engine)
+        # when the migration adds the folded names
+        await upgrade(engine)
 
-            async with engine.begin() as c:
-                rows = (await c.execute(text("SELECT id, name, name_key FROM tag ORDER BY id"))).all()
-                # then every name is kept; the oldest spelling holds the key, later ones a key of their own
-                assert [tuple(r) for r in rows] == [
-                    (1, "Envío", "envio"), (2, "envio", "envio\u001f2"), (3, "ENVIO", "envio\u001f3"),
-                    (4, "envío", "envio"), (5, "Otro", "otro"),
-                ]
-                # and the database refuses another spelling of a name a workspace has
-                with pytest.raises(IntegrityError):
-                    await c.execute(text("INSERT INTO tag (workspace_id, name, name_key, created_at) "
-                                         "VALUES (1, 'OTRO', 'otro', '2026-01-02')"))
-        finally:
-            await engine.dispose()
+        async with engine.begin() as c:
+            rows = (await c.execute(text("SELECT id, name, name_key FROM tag ORDER BY id"))).all()
+            # then every name is kept; the oldest spelling holds the key, later ones a key of their own
+            assert [tuple(r) for r in rows] == [
+                (1, "Envío", "envio"), (2, "envio", "envio\u001f2"), (3, "ENVIO", "envio\u001f3"),
+                (4, "envío", "envio"), (5, "Otro", "otro"),
+            ]
+            # and the database refuses another spelling of a name a workspace has
+            with pytest.raises(IntegrityError):
+                await c.execute(text("INSERT INTO tag (workspace_id, name, name_key, created_at) "
+                                     "VALUES (1, 'OTRO', 'otro', '2026-01-02')"))
