@@ -56,7 +56,8 @@ from tests.contract.documents import example_variables  # noqa: E402
 from tests.tcp_proxy import Proxy  # noqa: E402
 
 FAIL_FAST_SECONDS = 5.0
-VIEWER = "query Viewer { viewer { user { id } } }"
+# A read that needs the database (`viewer` alone is answered from the cached credential check).
+TAGS = "query Tags { tags(first: 1) { totalCount } }"
 RESULTS: list[tuple[str, bool]] = []
 
 
@@ -187,7 +188,7 @@ async def database_down(postgres: str, contacts: int, rows: int) -> None:
                       all(set(codes(body)) <= {"SERVICE_UNAVAILABLE"} for _, body, _ in results))
 
                 samples = [
-                    ("Viewer", VIEWER, {}, None),
+                    ("Tags", TAGS, {}, None),
                     ("ContactProfile", PROFILE, {"id": ids[0]}, "ContactProfile"),
                     ("ContactsPage", CONTACTS, {"first": 25}, "ContactsPage"),
                     ("MessageEventsRecord", INGEST, {"events": [{"messageId": f"down-{uuid.uuid4().hex}", "contactId": ids[0],
@@ -211,7 +212,7 @@ async def database_down(postgres: str, contacts: int, rows: int) -> None:
                 recovered = None
                 started = time.monotonic()
                 while time.monotonic() - started < 15:
-                    status, body, _ = await post(http, key, VIEWER)
+                    status, body, _ = await post(http, key, TAGS)
                     if status == 200 and not body.get("errors"):
                         recovered = time.monotonic() - started
                         break
