@@ -13,27 +13,14 @@ here is the same whatever the batch (compiled once and cached) and the rows trav
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Boolean, Date, Integer, column, text, values
+from sqlalchemy import column, text, values
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.type_api import TypeEngine
 
-from domain.db import UtcDateTime
 
 # One column of a batch: its name and its type (as the table's column it is compared with).
 BatchColumn = tuple[str, TypeEngine[Any]]
-
-
-def _postgres_type(type_: TypeEngine[Any]) -> str:
-    if isinstance(type_, UtcDateTime):
-        return "timestamptz"
-    if isinstance(type_, Boolean):
-        return "boolean"
-    if isinstance(type_, Date):
-        return "date"
-    if isinstance(type_, Integer):
-        return "bigint"
-    return "text"  # strings and enums stored as their value
 
 
 def _plain(type_: TypeEngine[Any], dialect: Dialect) -> Any:
@@ -50,7 +37,8 @@ async def batch_rows(
     names = [c for c, _ in columns]
     typed = [column(c, t) for c, t in columns]
     if dialect.name == "postgresql":
-        arrays = ", ".join(f"CAST(:{name}_{i} AS {_postgres_type(t)}[])" for i, (_, t) in enumerate(columns))
+        # Each array cast to its column's own type, as fast_insert.insert_tuples casts its arrays.
+        arrays = ", ".join(f"CAST(:{name}_{i} AS {t.compile(dialect=dialect)}[])" for i, (_, t) in enumerate(columns))
         sql = f"SELECT * FROM unnest({arrays}) AS {name}({', '.join(names)})"
         processors = [_plain(t, dialect) for _, t in columns]
         params = {

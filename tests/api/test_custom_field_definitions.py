@@ -2,6 +2,7 @@
 stored contacts hold protect a field's type and choices (CONFLICT with the number of contacts); a
 required field binds new contacts, edits and imports; roles, tenancy and the audit trail."""
 
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -15,7 +16,8 @@ from domain.imports.handler import ImportHandler
 from domain.jobs import registry
 from domain.jobs.runner import JobRunner
 from tests.api.access_helpers import trail
-from tests.api.action_helpers import act, example, rows
+from tests.api.action_helpers import act, example, operation_text, rows
+from tests.api.concurrency_helpers import AT_ONCE, outcomes_at_once
 from tests.api.test_import import contacts, finish, imported, job_of, upload
 from tests.graphql_client import data_of, gql
 
@@ -301,3 +303,15 @@ async def test_a_workspace_holds_at_most_a_hundred_fields(client, engine, worksp
     refused = await create(client, ws, key="one_more")
     assert refused["userErrors"][0]["code"] == "CONFLICT" and "100" in refused["userErrors"][0]["message"]
     assert (await stored(engine, ws))[0] == 100
+
+
+async def test_concurrent_creates_of_one_key_give_one_field_and_conflicts(client, engine, workspaces):
+    # given eight requests defining the same key at the same moment
+    ws = await workspaces.create()
+    variables = example("CustomFieldDefinitionCreate")
+    outcomes = await outcomes_at_once(client, operation_text("CustomFieldDefinitionCreate"), variables,
+                                      key=ws.keys[Role.OPERATOR], field="customFieldDefinitionCreate")
+
+    # then one defines it, the others are CONFLICT (never a server error), and one row exists
+    assert outcomes == Counter({"OK": 1, "CONFLICT": AT_ONCE - 1})
+    assert (await stored(engine, ws))[0] == 1
