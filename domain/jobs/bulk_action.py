@@ -25,7 +25,7 @@ from domain.repositories import audit as audit_repo
 from domain.repositories import bulk_writes as writes
 from domain.repositories.contact_writes import delete_contacts
 
-BATCH_SIZE = 2_000
+BATCH_SIZE = 5_000
 
 # Actions that put contacts in something: (target model, membership table, its target column, and the
 # set the audit entry names). The entry is the one a single contact's change writes (audit_shape.SET_ACTIONS).
@@ -86,11 +86,11 @@ async def _reactivate(
     """(audit rows, contacts left discarded because their failed address is unchanged)."""
     old = {i.contact_id: i.discard_reason for i in items}
     changed, kept = await writes.reactivate(session, batch, force=force, now=now)
-    audit = [
-        (c, AuditAction.CONTACT_REACTIVATED.value,
-         [{"field": "discard_reason", "old": old[c].value if old.get(c) else None, "new": None}])
-        for c in sorted(changed)
-    ]
+    changes = {
+        reason: [{"field": "discard_reason", "old": reason.value if reason else None, "new": None}]
+        for reason in set(old.values())
+    }
+    audit = [(c, AuditAction.CONTACT_REACTIVATED.value, changes[old[c]]) for c in sorted(changed)]
     return audit, kept
 
 
@@ -117,11 +117,12 @@ async def _suspend(
 ) -> AuditRows:
     old = {i.contact_id: i.discard_reason.value if i.discard_reason else None for i in items}
     changed = await writes.suspend(session, batch, now=now)
-    # The same entry as contactSuspend writes, so the history reads alike whichever way it happened.
-    return [
-        (c, "CONTACT_SUSPENDED", [{"field": "discard_reason", "old": old[c], "new": "SUSPENDED"}])
-        for c in sorted(changed)
-    ]
+    # The same entry as contactSuspend writes, so the history reads alike whichever way it happened;
+    # one list per former reason, shared by the entries (the audit writer serialises each list once).
+    changes = {
+        reason: [{"field": "discard_reason", "old": reason, "new": "SUSPENDED"}] for reason in set(old.values())
+    }
+    return [(c, AuditAction.CONTACT_SUSPENDED.value, changes[old[c]]) for c in sorted(changed)]
 
 
 async def _delete(session: AsyncSession, batch: writes.Batch, job: Job, now: datetime) -> AuditRows:
@@ -142,22 +143,29 @@ class BulkActionHandler:
     async def run_batch(self, session: AsyncSession, job: Job, *, now: datetime, services: registry.JobServices) -> bool:
         action = BulkAction(job.params["action"])
         target_id = job.params.get("target_id")
-        items = await writes.next_items(
-            session, job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, size=self.batch_size
-        )
-        if not items:
+        # Only suspensions and reactivations need each item (the discard reason the audit entry
+        # quotes as the old value); every other action reads the window's counts alone.
+        per_item = action in (BulkAction.SUSPEND, BulkAction.REACTIVATE)
+        where = {"job_id": job.id, "workspace_id": job.workspace_id, "after": job.cursor, "size": self.batch_size}
+        if per_item:
+            items = await writes.next_items(session, **where)
+            window = writes.Window(len(items), sum(1 for i in items if i.alive), items[-1].position if items else 0)
+        else:
+            items = []
+            window = await writes.next_window(session, **where)
+        if not window.items:
             return True
-        batch = writes.Batch(job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, upto=items[-1].position)
+        batch = writes.Batch(job_id=job.id, workspace_id=job.workspace_id, after=job.cursor, upto=window.upto)
+        alive = [i for i in items if i.alive]
         skipped = 0
         if action in MEMBERSHIP_ACTIONS:
             audit = await _add_to(session, batch, action, target_id, now)
         elif action in REMOVAL_ACTIONS:
             audit = await _remove_from(session, batch, action, target_id)
         elif action == BulkAction.SUSPEND:
-            audit = await _suspend(session, batch, [i for i in items if i.alive], now)
+            audit = await _suspend(session, batch, alive, now)
         elif action == BulkAction.REACTIVATE:
-            audit, skipped = await _reactivate(session, batch, [i for i in items if i.alive],
-                                               bool(job.params.get("force")), now)
+            audit, skipped = await _reactivate(session, batch, alive, bool(job.params.get("force")), now)
         elif action == BulkAction.UNSUBSCRIBE:
             audit, skipped = await _unsubscribe(session, batch, job, now)
         else:
@@ -167,9 +175,9 @@ class BulkActionHandler:
             session, workspace_id=job.workspace_id, actor_user_id=job.created_by_user_id, entries=audit, at=now
         )
         job.cursor = batch.upto
-        job.processed += len(items)
-        job.failed += sum(1 for i in items if not i.alive)
-        return len(items) < self.batch_size or job.processed >= job.total
+        job.processed += window.items
+        job.failed += window.items - window.alive
+        return window.items < self.batch_size or job.processed >= job.total
 
 
 registry.register(JobKind.BULK_ACTION, BulkActionHandler())

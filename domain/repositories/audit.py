@@ -41,10 +41,16 @@ async def write_entries(
     if source is None and actor_user_id is not None:
         source = AuditSource.API
     rows = []
+    # A bulk job's batch gives thousands of entries a few shared lists of changes: each list is
+    # checked and serialised once, not once per entry (the list itself is kept, so its id stays its own).
+    serialised: dict[int, tuple[list[dict[str, Any]], str]] = {}  # id(changes) -> (changes, its JSON)
     for contact_id, action, changes in entries:
         if not isinstance(changes, str):
-            audit_shape.check(changes)
-            changes = json.dumps(changes)
+            known = serialised.get(id(changes))
+            if known is None or known[0] is not changes:
+                audit_shape.check(changes)
+                known = serialised[id(changes)] = (changes, json.dumps(changes))
+            changes = known[1]
         rows.append({"contact_id": contact_id, "action": AuditAction(action).value, "changes": changes})
     if not rows:
         return
