@@ -25,6 +25,7 @@ from api.types.contact import Contact
 from api.types.jobs import BulkJob, ImportJob
 from api.types.satisfaction import SatisfactionRescoreJob
 from api.types.profile import ActivityEvent, Item, Note
+from api.types.scalars import SCALAR_OVERRIDES
 from domain.errors import ErrorCode
 
 
@@ -104,6 +105,7 @@ def build_schema(*, production: bool = False, max_batch_operations: int = 0) -> 
         config=StrawberryConfig(
             batching_config={"max_operations": max_batch_operations} if max_batch_operations > 0 else None
         ),
+        scalar_overrides=SCALAR_OVERRIDES,
     )
 
 
