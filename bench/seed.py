@@ -8,9 +8,9 @@ Rows come from the demo generator (`domain.demo`): engagement bands, discards wi
 companies, departments, assignment, tags (~30 here, of skewed sizes), lists, groups, flows,
 segments, subscriptions, message events with their daily rollups and latest event per channel,
 conversations with turns and the serving model's verdicts, tickets, NPS answers, notes, items,
-custom fields; every derived column is computed by the domain's own functions. PostgreSQL gets them
-by COPY from parallel worker processes (indexes rebuilt afterwards, see seed_structures), SQLite by
-executemany; then VACUUM ANALYZE / ANALYZE.
+custom fields; every derived column is computed by the domain's own functions. They are loaded by
+the demo's parallel loader (domain/demo/parallel): on PostgreSQL by COPY from worker processes with
+indexes set aside and rebuilt afterwards, on SQLite by executemany; then VACUUM ANALYZE / ANALYZE.
 
 The database is the seed's own: a seed of the same parameters is reused (only fresh API keys are
 made); different parameters or --reseed drop it and load again. A database holding any workspace
@@ -23,10 +23,8 @@ import os
 import random
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +35,12 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.seed_database import Database  # noqa: E402
-from bench.seed_profiles import MAIN_PREFIX, OTHER_PREFIX, bench_profiles  # noqa: E402
-from bench.seed_workers import WorkerPlan, WorkerResult, run_worker, run_worker_process  # noqa: E402
-from bench.seed_writers import TableTimes  # noqa: E402
+from bench.seed_profiles import MAIN_PREFIX, OTHER_PREFIX, TAG_SKEW, bench_profiles  # noqa: E402
+from domain.demo.parallel.loader import load_parallel  # noqa: E402
+from domain.demo.parallel.writers import TableTimes  # noqa: E402
 from domain.db import normalize_database_url  # noqa: E402
-from domain.demo.catalog import Catalog, build_catalog, catalog_sizes  # noqa: E402
 from domain.demo.keys import renew_role_keys  # noqa: E402
 from domain.demo.profiles import WorkspaceProfile  # noqa: E402
-from domain.demo.store import LOADING_SUFFIX, publish_workspace  # noqa: E402
 from domain.enums import Role  # noqa: E402
 from domain.models import Contact, Segment, Tag  # noqa: E402
 from domain.settings import DEFAULT_SATISFACTION_MODEL  # noqa: E402
@@ -152,69 +148,20 @@ async def _load(
     database: Database, plan: list[tuple[WorkspaceProfile, int]], *, seed: int, now: datetime, report: Report,
     workers: int | None,
 ) -> None:
-    """Catalogues first (one transaction), then contacts by the workers, then indexes, publish, statistics."""
-    phase = time.perf_counter()
-    catalogs: list[Catalog] = []
-    for profile, count in plan:
-        rng = random.Random(f"{seed}:{profile.slug}:catalog")
-        catalogs.append(await database.write_catalog(
-            lambda ids, p=profile, r=rng: build_catalog(r, p, ids=ids, now=now, slug_in_progress=p.slug + LOADING_SUFFIX),
-            catalog_sizes(profile, count),
-        ))
-    report.phases["catalogue"] = time.perf_counter() - phase
-    phase = time.perf_counter()
-    restore = await database.set_aside_indexes()
-    await database.pause_counters()
-    report.phases["drop secondary indexes"] = time.perf_counter() - phase
-    report.workers = (workers or min(os.cpu_count() or 1, 4)) if database.postgres else 1
-    plans = [
-        WorkerPlan(
-            database_url=database.url, postgres=database.postgres, profile=profile, catalog=catalog,
-            contacts=count // report.workers + (1 if worker < count % report.workers else 0), worker=worker,
-            workers=report.workers, seed=seed, now=now, model_spec=DEFAULT_SATISFACTION_MODEL,
-        )
-        for (profile, count), catalog in zip(plan, catalogs, strict=True)
-        for worker in range(report.workers)
-    ]
-    phase = time.perf_counter()
-    _say(f"Loading {sum(count for _, count in plan):,} contacts with {report.workers} worker(s)…")
-    results = await _run_workers(plans, parallel=database.postgres)
-    report.phases["contacts (generate, score, write)"] = time.perf_counter() - phase
-    report.tables = TableTimes()
-    for catalog_times in database.catalog_times:
-        report.tables.merge(catalog_times)
-    for result in results:
-        report.tables.merge(result.times)
+    """The demo's parallel loader (domain.demo.parallel), with the bench's skewed tags."""
+    loaded = await load_parallel(
+        database.url, plan, seed=seed, now=now, workers=workers or min(os.cpu_count() or 1, 4),
+        model_spec=DEFAULT_SATISFACTION_MODEL, tag_skew=TAG_SKEW, say=_say,
+    )
+    assert report.phases is not None
+    report.phases.update(loaded.phases)
+    report.workers = loaded.workers
+    report.tables = loaded.tables
+    for result in loaded.results:
         report.generate_seconds += result.generate_seconds
         report.score_seconds += result.score_seconds
         report.cpu_seconds += result.cpu_seconds
         report.conversations_scored += result.conversations_scored
-    if restore:
-        _say("Rebuilding indexes and constraints…")
-        report.phases["rebuild indexes + constraints"] = await database.put_back_indexes(restore)
-    phase = time.perf_counter()
-    await database.resume_counters([catalog.workspace_id for catalog in catalogs])
-    report.phases["maintained counts"] = time.perf_counter() - phase
-    engine = database.engine()
-    try:
-        async with engine.begin() as connection:
-            for (profile, _), catalog in zip(plan, catalogs, strict=True):
-                await publish_workspace(connection, catalog.workspace_id, profile.slug)
-    finally:
-        await engine.dispose()
-    _say("Updating planner statistics…")
-    report.phases["vacuum analyze" if database.postgres else "analyze"] = await database.analyze()
-
-
-async def _run_workers(plans: list[WorkerPlan], *, parallel: bool) -> list[WorkerResult]:
-    """PostgreSQL: one process per worker of a workspace at a time; SQLite: one after another, here."""
-    if not parallel:
-        return [await run_worker(plan) for plan in plans]
-    loop = asyncio.get_running_loop()
-    size = max(plan.workers for plan in plans)
-    # spawn, not fork: the parent has an event loop and open connections a child must not share.
-    with ProcessPoolExecutor(max_workers=size, mp_context=get_context("spawn")) as pool:
-        return list(await asyncio.gather(*(loop.run_in_executor(pool, run_worker_process, plan) for plan in plans)))
 
 
 def print_report(seeded: Seeded, report: Report) -> None:

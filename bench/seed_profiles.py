@@ -5,7 +5,6 @@ The contacts themselves come from the demo generator (`domain.demo`), so every d
 computed by the domain's own functions; this module only changes the catalogue and how tags spread.
 """
 
-from collections import defaultdict
 from dataclasses import replace
 
 from domain.demo.profiles import ANDES_RETAIL, LUSITANA_TELECOM, SegmentSpec, WorkspaceProfile
@@ -51,22 +50,3 @@ def bench_profiles(contacts: int, other_contacts: int, seed: int) -> list[tuple[
         LUSITANA_TELECOM, slug=seed_slug(OTHER_PREFIX, contacts, other_contacts, seed), name="Lusitana Telecom (bench)"
     )
     return [(main, contacts), (other, other_contacts)]
-
-
-def skew_tags(rng, rows: list[dict], tag_ids: list[int]) -> None:
-    """Redraw each contact's tags (same number per contact, still distinct) by Zipf popularity.
-
-    The demo spreads its dozen tags evenly; real workspaces have a few huge tags and a long tail.
-    """
-    weights = [1 / (rank**TAG_SKEW) for rank in range(1, len(tag_ids) + 1)]
-    by_contact: dict[int, list[dict]] = defaultdict(list)
-    for row in rows:
-        by_contact[row["contact_id"]].append(row)
-    for contact_rows in by_contact.values():
-        chosen: list[int] = []
-        while len(chosen) < len(contact_rows):
-            tag = rng.choices(tag_ids, weights=weights)[0]
-            if tag not in chosen:
-                chosen.append(tag)
-        for row, tag in zip(contact_rows, chosen, strict=True):
-            row["tag_id"] = tag

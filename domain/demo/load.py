@@ -6,6 +6,7 @@ being mistaken for finished data.
 """
 
 import asyncio
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import FixedClock
@@ -21,6 +23,7 @@ from domain.demo.catalog import build_catalog, catalog_sizes
 from domain.demo.contact_rows import Batch, ContactGenerator
 from domain.demo.ids import IdReserver
 from domain.demo.keys import renew_role_keys
+from domain.demo.parallel.loader import load_parallel
 from domain.demo.profiles import WorkspaceProfile, demo_plan
 from domain.demo.store import (
     LOADING_SUFFIX,
@@ -43,6 +46,11 @@ from ml.serving import ModelServer
 CONTACTS_PER_TRANSACTION = 2_000
 # Rows that other rows of a batch point at.
 PARENT_TABLES = ("contact", "conversation")
+# From this many contacts on PostgreSQL, a demo in a database of its own loads with worker processes
+# while indexes and count triggers are set aside (domain.demo.parallel): below it, starting the
+# processes and rebuilding the indexes costs more than it saves.
+PARALLEL_FROM = 50_000
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -104,11 +112,19 @@ async def load_demo(
             existing = await find_workspaces(connection, slugs)
         if reset or len(existing) < len(slugs):
             await _clear_demo(engine, slugs, console)
-            await _load_all(engine, plan, seed=seed, now=now, console=console)
-            if models is not None:
-                await _score(engine, slugs, models=models, now=now, console=console)
-            console.print("Updating the planner statistics…")
-            await refresh_statistics(engine)
+            if models is not None and await _parallel_load_fits(engine, contacts):
+                loaded = await load_parallel(
+                    database_url, plan, seed=seed, now=now, workers=min(os.cpu_count() or 1, MAX_WORKERS),
+                    model_spec=models.default_spec, models_dir=str(models.models_dir), say=console.print,
+                )
+                console.print(f"Loaded {sum(count for _, count in plan):,} contacts in "
+                              f"{sum(loaded.phases.values()):.0f} s with {loaded.workers} worker processes.")
+            else:
+                await _load_all(engine, plan, seed=seed, now=now, console=console)
+                if models is not None:
+                    await _score(engine, slugs, models=models, now=now, console=console)
+                console.print("Updating the planner statistics…")
+                await refresh_statistics(engine)
             async with engine.connect() as connection:
                 existing = await find_workspaces(connection, slugs)
         else:
@@ -121,6 +137,17 @@ async def load_demo(
         return workspaces
     finally:
         await engine.dispose()
+
+
+async def _parallel_load_fits(engine: AsyncEngine, contacts: int) -> bool:
+    """Whether the demo may load in parallel (domain.demo.parallel): a large demo, on PostgreSQL, in a
+    database that holds no other workspace. The parallel loader sets the bulk tables' indexes, keys
+    and count triggers aside while it loads; any other workspace would be served without them."""
+    if engine.dialect.name != "postgresql" or contacts < PARALLEL_FROM:
+        return False
+    async with engine.connect() as connection:
+        others = (await connection.execute(select(func.count()).select_from(Workspace))).scalar_one()
+    return others == 0
 
 
 async def _clear_demo(engine: AsyncEngine, slugs: list[str], console: Console) -> None:

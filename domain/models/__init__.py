@@ -28,6 +28,7 @@ from domain.models.contact_counts import (
 from domain.models.conversations import Conversation, ConversationTurn
 from domain.models.custom_fields import CustomFieldDefinition, CustomFieldValue
 from domain.models.items import ContactItem, Item, ItemInteraction
+from domain.models.maintenance import DeferredDdl
 from domain.models.jobs import Job, JobFile, JobItem, JobRowError
 from domain.models.satisfaction_models import ModelActivation
 from domain.models.support import Note, NpsResponse, Ticket
@@ -37,6 +38,7 @@ __all__ = [
     "ModelActivation",
     "ApiKey",
     "AuditEntry",
+    "DeferredDdl",
     "ChannelSubscription",
     "Company",
     "Contact",

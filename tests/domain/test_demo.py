@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.db import create_engine, session_factory
 from domain.demo import DemoWorkspace, load_demo
+from domain.demo import load as demo_load
 from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
 from domain.enums import (
     BounceType, Channel, ConsentBasis, ConsentSource, CustomFieldType, DiscardReason, EngagementStatus, FailureReason,
@@ -60,7 +61,9 @@ NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 SEED = 11
 CONTACTS = 300
 SECOND_CONTACTS = 50  # max(50, CONTACTS // 10)
-ENGINES = ["sqlite", "postgresql"]
+# "postgresql-parallel": the same demo through the parallel loader (domain.demo.parallel), which
+# `rapport demo` uses for large demos in a database of their own; every check below holds for both.
+ENGINES = ["sqlite", "postgresql", "postgresql-parallel"]
 
 
 def quiet_console() -> Console:
@@ -80,10 +83,13 @@ class LoadedDemo:
 async def demo(request, tmp_path_factory, models) -> AsyncIterator[LoadedDemo]:
     """A small demo loaded once per engine, with the clock pinned, scored as `rapport demo` does."""
     shipped_models = models
-    async with scratch_database(request.param, tmp_path_factory.mktemp("demo")) as url:
-        workspaces = await load_demo(
-            database_url=url, contacts=CONTACTS, seed=SEED, console=quiet_console(), now=NOW, models=shipped_models
-        )
+    kind = request.param.removesuffix("-parallel")
+    async with scratch_database(kind, tmp_path_factory.mktemp("demo")) as url:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(demo_load, "PARALLEL_FROM", 1 if request.param.endswith("-parallel") else 10**9)
+            workspaces = await load_demo(
+                database_url=url, contacts=CONTACTS, seed=SEED, console=quiet_console(), now=NOW, models=shipped_models
+            )
         engine = create_engine(url)
         try:
             ids = dict(await rows(engine, select(Workspace.slug, Workspace.id)))

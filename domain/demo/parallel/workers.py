@@ -12,25 +12,26 @@ import random
 import sys
 import time
 import zlib
+from collections import defaultdict
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 import asyncpg
 
-from bench.seed_copies import Copier, Template, split_templates
-from bench.seed_profiles import skew_tags
-from bench.seed_writers import PostgresWriter, SqliteWriter, TableTimes, asyncpg_dsn
 from domain.db import create_engine
 from domain.demo.catalog import Catalog
 from domain.demo.contact_rows import Batch, ContactGenerator
+from domain.demo.parallel.copies import Copier, Template, split_templates
+from domain.demo.parallel.writers import PostgresWriter, SqliteWriter, TableTimes, asyncpg_dsn
 from domain.demo.profiles import WorkspaceProfile
 from domain.demo.traits import random_traits, showcase_traits
 from domain.services.satisfaction_models import verdict_values
 from ml.serving import ModelServer, Turn
 
 CHUNK = 4_000
-# Contacts per worker generated from scratch; the rest copy their histories (bench/seed_copies.py).
+# Contacts per worker generated from scratch; the rest copy their histories (copies.py).
 TEMPLATES = 10_000
 # A progress line on stderr every this many chunks.
 PROGRESS_EVERY = 25
@@ -54,6 +55,12 @@ class WorkerPlan:
     seed: int
     now: datetime
     model_spec: str
+    models_dir: str | None = None  # the serving model's directory (None: the shipped models)
+    # Zipf exponent of tag popularity (the benchmark's skewed tags); None keeps the demo's even spread.
+    tag_skew: float | None = None
+    # Contact ids reserved for this worker in advance (ascending); None: reserved chunk by chunk.
+    contact_ids: list[int] | None = None
+    progress: bool = True  # a line on stderr now and then
 
 
 @dataclass
@@ -76,6 +83,25 @@ class _Partition(set):
     def __contains__(self, value: object) -> bool:
         mine = zlib.crc32(str(value).encode()) % self._workers == self._worker
         return not mine or super().__contains__(value)
+
+
+def skew_tags(rng, rows: list[dict], tag_ids: list[int], exponent: float) -> None:
+    """Redraw each contact's tags (same number per contact, still distinct) by Zipf popularity.
+
+    The demo spreads its dozen tags evenly; real workspaces have a few huge tags and a long tail.
+    """
+    weights = [1 / (rank**exponent) for rank in range(1, len(tag_ids) + 1)]
+    by_contact: dict[int, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_contact[row["contact_id"]].append(row)
+    for contact_rows in by_contact.values():
+        chosen: list[int] = []
+        while len(chosen) < len(contact_rows):
+            tag = rng.choices(tag_ids, weights=weights)[0]
+            if tag not in chosen:
+                chosen.append(tag)
+        for row, tag in zip(contact_rows, chosen, strict=True):
+            row["tag_id"] = tag
 
 
 def _generator(plan: WorkerPlan, rng: random.Random) -> ContactGenerator:
@@ -109,7 +135,8 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
     """Generate, score and write this worker's contacts; the next chunk is generated while one is written."""
     rng = random.Random(f"{plan.seed}:{plan.profile.slug}:{plan.worker}/{plan.workers}")
     generator = _generator(plan, rng)
-    model = ModelServer(default_spec=plan.model_spec).model(plan.model_spec)
+    server = ModelServer(default_spec=plan.model_spec, **({"models_dir": Path(plan.models_dir)} if plan.models_dir else {}))
+    model = server.model(plan.model_spec)
     cpu_started = time.process_time()
     result = WorkerResult(0, 0, 0.0, 0.0)
     tag_ids = plan.catalog.tags
@@ -133,7 +160,8 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
             # Worker 0's first contact is the demo's showcase: every fact of the profile filled in.
             showcase = index == 0 and plan.worker == 0
             generator.add(batch, showcase_traits() if showcase else random_traits(rng))
-        skew_tags(rng, batch.rows["contact_tag"], tag_ids)
+        if plan.tag_skew is not None:
+            skew_tags(rng, batch.rows["contact_tag"], tag_ids, plan.tag_skew)
         generated = time.perf_counter()
         result.conversations_scored += _score(model, batch, plan.now)
         result.generate_seconds += generated - started
@@ -154,12 +182,16 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
                 if position + 1 < len(chunks):
                     upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[position + 1]))
                 async with begin() as writer:
-                    contact_ids = await writer.reserve("contact", size)
+                    if plan.contact_ids is None:
+                        contact_ids = await writer.reserve("contact", size)
+                    else:
+                        contact_ids = plan.contact_ids[result.contacts : result.contacts + size]
                     conversation_ids = await writer.reserve("conversation", len(batch.conversations))
                     batch.bind_ids(contact_ids, conversation_ids)
                     await writer.write(batch.rows)
                 result.contacts += size
-                if position % PROGRESS_EVERY == PROGRESS_EVERY - 1 or position == len(chunks) - 1:
+                last = position == len(chunks) - 1
+                if plan.progress and (position % PROGRESS_EVERY == PROGRESS_EVERY - 1 or last):
                     print(f"  {plan.profile.name}, worker {plan.worker + 1}/{plan.workers}: "
                           f"{result.contacts:,} of {plan.contacts:,} contacts", file=sys.stderr, flush=True)
         finally:

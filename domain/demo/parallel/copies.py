@@ -18,6 +18,7 @@ from domain.demo.catalog import Catalog
 from domain.demo.contact_rows import Batch
 from domain.demo.people import IdentityFactory
 from domain.demo.store import TABLES
+from domain.demo.timeline import EVENT_WINDOW
 from domain.enums import Channel
 from domain.text import fold, search_text
 
@@ -25,6 +26,8 @@ from domain.text import fold, search_text
 MAX_SHIFT_DAYS = 6
 # Columns holding ids that must stay unique per workspace: the copy's number is appended.
 NUMBERED = ("message_id", "external_id")
+# Instants of the load itself, not of the person's history: a copy was scored when its template was.
+UNMOVED = frozenset({"analyzed_at"})
 # The one DATE column that is a rollup key (custom DATE fields, birthdays, are not moved).
 ROLLUP_DAY = ("contact_channel_daily", "day")
 
@@ -36,6 +39,7 @@ class Template:
     contact: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     conversations: list[tuple[dict, list[dict]]] = field(default_factory=list)
+    room_days: int | None = None  # how far back its history may move (Copier._room)
 
 
 def split_templates(batch: Batch, first_local: int = 0) -> list[Template]:
@@ -69,7 +73,7 @@ class Copier:
         suffix = f".{self._copies}"
         local = batch.contacts
         batch.contacts += 1
-        shift = timedelta(days=self._rng.randint(0, MAX_SHIFT_DAYS))
+        shift = timedelta(days=self._rng.randint(0, self._room(template)))
         source = template.contact
         identity = self._identities.make(
             language=source["language"], with_email=source["email"] is not None, with_phone=source["phone"] is not None,
@@ -96,6 +100,16 @@ class Copier:
             batch.conversations.append((moved, [_moved("conversation_turn", turn, shift, suffix) for turn in turns]))
 
 
+    def _room(self, template: Template) -> int:
+        """Whole days (at most MAX_SHIFT_DAYS) the template's history may move back while its oldest
+        message event stays within the demo's event window (domain.demo.timeline.EVENT_WINDOW)."""
+        if template.room_days is None:
+            events = template.rows.get("message_event", [])
+            oldest = min((row["occurred_at"] for row in events), default=None)
+            spare = MAX_SHIFT_DAYS if oldest is None else (oldest - (self._now - EVENT_WINDOW)).days
+            template.room_days = max(0, min(MAX_SHIFT_DAYS, spare))
+        return template.room_days
+
     def _discard(self, contact: dict) -> None:
         """A copy is discarded as its template is (moved with its history): the template's events say why
         (the hard bounce, complaint or failure at discarded_at, the BLOCKED_DISCARDED sends after it), so
@@ -111,7 +125,10 @@ class Copier:
 def _moving(table: str, keys: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(keys to move back in time, keys to number) of a table's rows: decided once per table."""
     columns = TABLES[table].c
-    instants = tuple(k for k in keys if isinstance(columns[k].type, UtcDateTime) or (table, k) == ROLLUP_DAY)
+    instants = tuple(
+        k for k in keys
+        if (isinstance(columns[k].type, UtcDateTime) and k not in UNMOVED) or (table, k) == ROLLUP_DAY
+    )
     return instants, tuple(k for k in keys if k in NUMBERED)
 
 
