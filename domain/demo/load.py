@@ -5,7 +5,6 @@ load that was interrupted is recognised as incomplete and loaded again on the ne
 being mistaken for finished data.
 """
 
-import asyncio
 import os
 import random
 import time
@@ -19,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import FixedClock
 from domain.db import create_engine, session_factory
+from domain.demo.ahead import write_while_generating
 from domain.demo.catalog import build_catalog, catalog_sizes
 from domain.demo.contact_rows import Batch, ContactGenerator
 from domain.demo.ids import IdReserver
@@ -180,12 +180,8 @@ async def load_workspace(
     engine: AsyncEngine, profile: WorkspaceProfile, contacts: int, *, seed: int, now: datetime,
     progress: Progress | None = None, task: TaskID | None = None,
 ) -> int:
-    """Load one workspace with `contacts` contacts; returns the number of rows inserted.
-
-    Generation is pure Python and needs no database, so the next chunk is generated in a worker
-    thread while the current one is being inserted: the database (a server process, or SQLite
-    outside the GIL) works on one core while Python builds rows on the other.
-    """
+    """Load one workspace with `contacts` contacts; returns the number of rows inserted (the next
+    chunk generated while one is inserted: domain.demo.ahead)."""
     rng = random.Random(f"{seed}:{profile.slug}")
     reserver = IdReserver(engine.dialect.name)
     async with engine.begin() as connection:
@@ -204,21 +200,14 @@ async def load_workspace(
 
     step = CONTACTS_PER_TRANSACTION
     chunks = [(first, min(step, contacts - first)) for first in range(0, contacts, step)]
-    upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[0]))
-    try:
-        for position, (_, size) in enumerate(chunks):
-            batch = await upcoming
-            if position + 1 < len(chunks):
-                upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[position + 1]))
-            total += await _insert_batch(engine, reserver, batch, size)
-            if progress is not None and task is not None:
-                progress.update(task, advance=size, rows=total)
-    finally:
-        # Never leave a generating thread behind when an insert fails; its own outcome no longer matters.
-        if not upcoming.done():
-            await asyncio.wait([upcoming])
-        if not upcoming.cancelled():
-            upcoming.exception()
+
+    async def write(_position: int, batch: Batch, size: int) -> None:
+        nonlocal total
+        total += await _insert_batch(engine, reserver, batch, size)
+        if progress is not None and task is not None:
+            progress.update(task, advance=size, rows=total)
+
+    await write_while_generating(chunks, generate, write)
     async with engine.begin() as connection:
         await publish_workspace(connection, catalog.workspace_id, profile.slug)
     return total

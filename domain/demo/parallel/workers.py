@@ -21,6 +21,7 @@ from pathlib import Path
 import asyncpg
 
 from domain.db import create_engine
+from domain.demo.ahead import write_while_generating
 from domain.demo.catalog import Catalog
 from domain.demo.contact_rows import Batch, ContactGenerator
 from domain.demo.parallel.copies import Copier, Template, split_templates
@@ -172,34 +173,24 @@ async def run_worker(plan: WorkerPlan) -> WorkerResult:
     # Chunks never straddle the end of the template pool.
     bounds = sorted({*range(0, plan.contacts, CHUNK), *range(wanted, plan.contacts, CHUNK), plan.contacts})
     chunks = [(first, end - first) for first, end in zip(bounds, bounds[1:])]
-    if not chunks:
-        return result
     async with _writers(plan, result.times) as begin:
-        upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[0]))
-        try:
-            for position, (_, size) in enumerate(chunks):
-                batch = await upcoming
-                if position + 1 < len(chunks):
-                    upcoming = asyncio.create_task(asyncio.to_thread(generate, *chunks[position + 1]))
-                async with begin() as writer:
-                    if plan.contact_ids is None:
-                        contact_ids = await writer.reserve("contact", size)
-                    else:
-                        contact_ids = plan.contact_ids[result.contacts : result.contacts + size]
-                    conversation_ids = await writer.reserve("conversation", len(batch.conversations))
-                    batch.bind_ids(contact_ids, conversation_ids)
-                    await writer.write(batch.rows)
-                result.contacts += size
-                last = position == len(chunks) - 1
-                if plan.progress and (position % PROGRESS_EVERY == PROGRESS_EVERY - 1 or last):
-                    print(f"  {plan.profile.name}, worker {plan.worker + 1}/{plan.workers}: "
-                          f"{result.contacts:,} of {plan.contacts:,} contacts", file=sys.stderr, flush=True)
-        finally:
-            # Never leave a generating thread behind on failure; its own outcome no longer matters.
-            if not upcoming.done():
-                await asyncio.wait([upcoming])
-            if not upcoming.cancelled():
-                upcoming.exception()
+
+        async def write(position: int, batch: Batch, size: int) -> None:
+            async with begin() as writer:
+                if plan.contact_ids is None:
+                    contact_ids = await writer.reserve("contact", size)
+                else:
+                    contact_ids = plan.contact_ids[result.contacts : result.contacts + size]
+                conversation_ids = await writer.reserve("conversation", len(batch.conversations))
+                batch.bind_ids(contact_ids, conversation_ids)
+                await writer.write(batch.rows)
+            result.contacts += size
+            last = position == len(chunks) - 1
+            if plan.progress and (position % PROGRESS_EVERY == PROGRESS_EVERY - 1 or last):
+                print(f"  {plan.profile.name}, worker {plan.worker + 1}/{plan.workers}: "
+                      f"{result.contacts:,} of {plan.contacts:,} contacts", file=sys.stderr, flush=True)
+
+        await write_while_generating(chunks, generate, write)
     result.cpu_seconds = time.process_time() - cpu_started
     return result
 
