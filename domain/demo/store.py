@@ -111,6 +111,15 @@ async def delete_workspaces(connection: AsyncConnection, workspace_ids: list[int
     await connection.execute(delete(workspace).where(workspace.c.id.in_(workspace_ids)))
 
 
+async def empty_every_table(connection: AsyncConnection) -> None:
+    """PostgreSQL, for a database that holds nothing but the demo: empty every table the workspaces
+    own, and the workspaces, in one TRUNCATE (the migration state and anything still owed by a bulk
+    load stay). Deleting a million-contact demo row by row through the count triggers takes many
+    minutes; this takes a moment, and the counts are emptied with what they counted."""
+    owned = [table for table in TABLES_IN_FK_ORDER if table.name == "workspace" or _owned_rows(table, [0]) is not None]
+    await connection.execute(text("TRUNCATE " + ", ".join(f'"{table.name}"' for table in owned)))
+
+
 def _owned_rows(table: Table, workspace_ids: list[int]) -> ColumnElement[bool] | None:
     """Which rows of `table` belong to the workspaces: by their workspace_id, or else through a
     parent that has one (job items belong to a job of the workspace). None: the table has neither."""

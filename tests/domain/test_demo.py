@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.db import create_engine, session_factory
 from domain.demo import DemoWorkspace, load_demo
 from domain.demo import load as demo_load
+from domain.demo.store import TABLES_IN_FK_ORDER
 from domain.engagement import ACTIVITY_EVENT_TYPES, engagement_status
 from domain.enums import (
     BounceType, Channel, ConsentBasis, ConsentSource, CustomFieldType, DiscardReason, EngagementStatus, FailureReason,
@@ -510,7 +511,7 @@ async def test_loading_again_without_reset_mints_new_keys_and_revokes_the_earlie
     assert not any([await authenticator.authenticate(key) for key in old_keys])
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=["sqlite", "postgresql"])
 async def empty_database(request, tmp_path) -> AsyncIterator[str]:
     async with scratch_database(request.param, tmp_path) as url:
         yield url
@@ -547,6 +548,33 @@ async def test_reset_reloads_the_demo_and_leaves_other_workspaces_alone(empty_da
         # Keys the database hands out later do not collide with the ones the demo took.
         async with engine.begin() as connection:
             await connection.execute(insert(Contact.__table__).values(**contact_values(acme_id, "Ana Lima")))
+    finally:
+        await engine.dispose()
+
+
+async def table_counts(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as connection:
+        return {
+            table.name: (await connection.execute(select(func.count()).select_from(table))).scalar_one()
+            for table in TABLES_IN_FK_ORDER
+        }
+
+
+async def test_reset_of_a_database_that_holds_only_the_demo_leaves_nothing_of_the_old_one(empty_database: str):
+    """With nothing but the demo in the database, PostgreSQL empties the tables at once (TRUNCATE)
+    instead of deleting row by row; either way the reloaded database is the first load again."""
+    engine = create_engine(empty_database)
+    try:
+        await load_demo(database_url=empty_database, contacts=60, seed=SEED, console=quiet_console(), now=NOW)
+        counts, loaded = await table_counts(engine), await demo_contacts(engine)
+        again = await load_demo(
+            database_url=empty_database, contacts=60, reset=True, seed=SEED, console=quiet_console(), now=NOW
+        )
+        assert [w.revoked_keys for w in again] == [0, 0], "the old demo's keys went with it"
+        assert await table_counts(engine) == counts
+        assert [row[1:] for row in await demo_contacts(engine)] == [row[1:] for row in loaded]
+        for (workspace_id,) in await rows(engine, select(Workspace.id)):
+            assert (await maintained(engine, workspace_id, NOW, []))[0] == (await truth(engine, workspace_id, NOW))[0]
     finally:
         await engine.dispose()
 
