@@ -1,7 +1,7 @@
 """Fault injection against a real `rapport serve` on PostgreSQL: the database going away, and kill -9.
 
     python bench/faults.py                       # every scenario
-    python bench/faults.py --only database-down  # or: --only kill, --only kill-bulk
+    python bench/faults.py --only database-down  # or: --only kill, --only kill-bulk, --only kill-demo
     python bench/faults.py --postgres postgresql://postgres@127.0.0.1:5432/postgres --rows 30000
 
 (a) database-down: the server reaches PostgreSQL through a TCP proxy run by this script (asyncio,
@@ -25,6 +25,13 @@
     cursor == processed == tagged contacts. After a restart the job must resume to COMPLETED (or be
     FAILED); at the end every contact of the snapshot has exactly one tag row and one audit entry for it,
     and processed == total, failed == 0.
+
+(d) kill-demo: `rapport demo --contacts --demo-contacts` (large enough for the parallel loader, which
+    sets the bulk tables' indexes, keys and count triggers aside) runs in an empty database; once it has
+    written contacts with indexes set aside, its whole process group gets SIGKILL. What was set aside
+    must be on record (deferred_ddl) and the demo marked as loading; running `rapport demo` again must
+    then finish with nothing owed, every index, constraint and trigger as a freshly migrated
+    database has them, every contact loaded and the maintained counts equal to a recount.
 
 Each check prints PASS or FAIL; exit status 0 when all pass. Scratch databases are dropped.
 """
@@ -453,13 +460,102 @@ async def contact_stats(url: str, domain: str, stem: str) -> dict[str, int]:
         await engine.dispose()
 
 
+# --- (d) kill -9 in the middle of a parallel demo load ----------------------------------------------
+
+SHAPE = {
+    "indexes": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+    "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    "triggers": "SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2",
+}
+
+
+async def schema_shape(url: str) -> dict[str, list[tuple]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return {name: [tuple(r) for r in await connection.execute(text(sql))] for name, sql in SHAPE.items()}
+    finally:
+        await engine.dispose()
+
+
+async def scalar_of(url: str, sql: str) -> int:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int((await connection.execute(text(sql))).scalar_one())
+    finally:
+        await engine.dispose()
+
+
+async def kill_mid_demo(postgres: str, contacts: int) -> None:
+    import os
+    import signal
+    import subprocess
+    from datetime import UTC, datetime
+
+    from load import rapport_command
+    from tests.count_checks import maintained, truth
+
+    print(f"\n== (d) SIGKILL during a parallel `rapport demo --contacts {contacts}`", flush=True)
+    async with scratch_database(postgres, "bench_faults_demo") as url, scratch_database(postgres, "bench_faults_fresh") as fresh:
+        env, _ = server_environment(url)
+        subprocess.run([*rapport_command(), "migrate"], env=dict(env, DATABASE_URL=fresh), check=True, capture_output=True)
+        expected = await schema_shape(fresh)
+        demo = subprocess.Popen([*rapport_command(), "demo", "--contacts", str(contacts)], env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline, owed, written = time.monotonic() + 300, 0, 0
+        while demo.poll() is None and time.monotonic() < deadline and not (owed and written > contacts // 10):
+            await asyncio.sleep(0.5)
+            try:
+                owed = await scalar_of(url, "SELECT count(*) FROM deferred_ddl")
+                written = await scalar_of(url, "SELECT count(*) FROM contact")
+            except Exception:  # noqa: BLE001 - tables not migrated yet
+                continue
+        killed = demo.poll() is None
+        if killed:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+        check("demo killed (SIGKILL, every process) while loading with indexes set aside", killed and owed > 0,
+              f"owed {owed}, contacts written {written}")
+        owed = await scalar_of(url, "SELECT count(*) FROM deferred_ddl")
+        loading = await scalar_of(url, "SELECT count(*) FROM workspace WHERE slug LIKE '%~loading'")
+        check("after the kill: what was set aside is on record, the demo marked as loading", owed > 0 and loading == 2,
+              f"{owed} statements owed, {loading} workspaces loading")
+
+        started = time.monotonic()
+        again = subprocess.run([*rapport_command(), "demo", "--contacts", str(contacts)], env=env, capture_output=True,
+                               text=True, timeout=1800)
+        print(f"`rapport demo` again: exit {again.returncode} in {time.monotonic() - started:.0f} s", flush=True)
+        check("`rapport demo` again finishes", again.returncode == 0, again.stderr[-500:])
+        check("nothing is owed afterwards", await scalar_of(url, "SELECT count(*) FROM deferred_ddl") == 0)
+        shape = await schema_shape(url)
+        for name in SHAPE:
+            check(f"{name} as in a freshly migrated database", shape[name] == expected[name],
+                  f"{len(shape[name])} vs {len(expected[name])}")
+        total = await scalar_of(url, "SELECT count(*) FROM contact")
+        check("every contact loaded (both workspaces)", total == contacts + max(50, contacts // 10), str(total))
+        engine = create_engine(url)
+        try:
+            now = datetime.now(UTC)
+            async with engine.connect() as connection:
+                workspaces = (await connection.execute(text("SELECT id FROM workspace"))).scalars().all()
+            for workspace_id in workspaces:
+                truth_now = await truth(engine, workspace_id, now)
+                check(f"workspace {workspace_id}: maintained counts equal a recount",
+                      await maintained(engine, workspace_id, now, list(truth_now[1])) == truth_now)
+        finally:
+            await engine.dispose()
+
+
 async def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES)
     parser.add_argument("--rows", type=int, default=30_000,
                         help="rows of the import killed in (b), and of the import whose contacts (c) bulk-tags")
     parser.add_argument("--contacts", type=int, default=200, help="demo contacts in each scratch database")
-    parser.add_argument("--only", choices=["database-down", "kill", "kill-bulk"])
+    parser.add_argument("--demo-contacts", type=int, default=60_000, help="contacts of the demo killed in (d)")
+    parser.add_argument("--only", choices=["database-down", "kill", "kill-bulk", "kill-demo"])
     args = parser.parse_args()
     if args.only in (None, "database-down"):
         await database_down(args.postgres, args.contacts, args.rows)
@@ -467,6 +563,8 @@ async def main() -> int:
         await kill_mid_import(args.postgres, args.contacts, args.rows)
     if args.only in (None, "kill-bulk"):
         await kill_mid_bulk(args.postgres, args.contacts, args.rows)
+    if args.only in (None, "kill-demo"):
+        await kill_mid_demo(args.postgres, args.demo_contacts)
     failed = [label for label, passed in RESULTS if not passed]
     print(f"\n{len(RESULTS) - len(failed)}/{len(RESULTS)} checks passed")
     print("RESULT:", "PASS" if not failed else "FAIL")

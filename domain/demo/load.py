@@ -114,10 +114,17 @@ async def load_demo(
         if reset or len(existing) < len(slugs):
             await _clear_demo(engine, slugs, console)
             if models is not None and await _parallel_load_fits(engine, contacts):
-                loaded = await load_parallel(
-                    database_url, plan, seed=seed, now=now, workers=min(os.cpu_count() or 1, MAX_WORKERS),
-                    model_spec=models.default_spec, models_dir=str(models.models_dir), say=console.print,
-                )
+                try:
+                    loaded = await load_parallel(
+                        database_url, plan, seed=seed, now=now, workers=min(os.cpu_count() or 1, MAX_WORKERS),
+                        model_spec=models.default_spec, models_dir=str(models.models_dir), say=console.print,
+                    )
+                except BaseException:  # Ctrl-C included: say what state the database is left in
+                    console.print(
+                        "The demo load did not finish. Its workspaces stay marked as loading, and the next "
+                        "`rapport demo` (or `rapport migrate`) first rebuilds the indexes and counts it set aside."
+                    )
+                    raise
                 console.print(f"Loaded {sum(count for _, count in plan):,} contacts in "
                               f"{sum(loaded.phases.values()):.0f} s with {loaded.workers} worker processes.")
             else:
