@@ -2,7 +2,7 @@
 
 import asyncio
 
-from sqlalchemy import Column, ColumnElement, Table, delete, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Table, delete, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import SQLModel
 
@@ -22,58 +22,29 @@ LOADING_SUFFIX = "~loading"
 async def insert_rows(connection: AsyncConnection, rows_by_table: dict[str, list[dict]]) -> int:
     """Insert every table's rows, parents first; returns the row count.
 
-    PostgreSQL gets them by COPY (binary, through asyncpg): against a Core executemany it spares
-    both SQLAlchemy's per-row parameter handling and the server's per-row statement execution.
-    The statement-level count triggers fire once per COPY as they do once per INSERT. SQLite, or a
-    table whose rows leave out a column with a client-side default, goes through Core executemany.
+    PostgreSQL gets them by COPY through the connection's asyncpg driver (the parallel loader's
+    writer, domain.demo.parallel.writers): against a Core executemany it spares both SQLAlchemy's
+    per-row parameter handling and the server's per-row statement execution, and the statement-level
+    count triggers fire once per COPY as they do once per INSERT. SQLite gets Core executemany.
     """
-    inserted = 0
-    copying = COPY_ON_POSTGRES and connection.dialect.name == "postgresql"
-    if copying:
+    if COPY_ON_POSTGRES and connection.dialect.name == "postgresql":
+        # Imported here: the writers take the table order from this module.
+        from domain.demo.parallel.writers import PostgresWriter, TableTimes
+
         # The driver's transaction starts with the first statement SQLAlchemy sends; COPY must be inside it.
         await connection.execute(text("SELECT 1"))
+        driver = (await connection.get_raw_connection()).driver_connection
+        return await PostgresWriter(driver, TableTimes()).write(rows_by_table)
+    inserted = 0
     for table in TABLES_IN_FK_ORDER:
         rows = rows_by_table.get(table.name)
         if not rows:
             continue
-        columns = _copy_columns(table, rows) if copying else None
-        if columns is not None:
-            await _copy(connection, table, columns, rows)
-        else:
-            statement = insert(table)
-            for start in range(0, len(rows), INSERT_SLICE):
-                await connection.execute(statement, rows[start : start + INSERT_SLICE])
+        statement = insert(table)
+        for start in range(0, len(rows), INSERT_SLICE):
+            await connection.execute(statement, rows[start : start + INSERT_SLICE])
         inserted += len(rows)
     return inserted
-
-
-def _copy_columns(table: Table, rows: list[dict]) -> list[Column] | None:
-    """The columns a COPY of these rows names, or None when it cannot stand in for an INSERT: a
-    column none of the rows gives has a client-side default, which only an INSERT would apply."""
-    given: set[str] = set()
-    for row in rows:
-        given.update(row)
-    for column in table.columns:
-        if column.name not in given and column.default is not None:
-            return None
-    return [column for column in table.columns if column.name in given]
-
-
-async def _copy(connection: AsyncConnection, table: Table, columns: list[Column], rows: list[dict]) -> None:
-    """COPY the rows into the table, each value converted by its column's type as an INSERT would."""
-    dialect = connection.dialect
-    names = [column.name for column in columns]
-    records = [list(map(row.get, names)) for row in rows]
-    for position, column in enumerate(columns):
-        convert = column.type.bind_processor(dialect)
-        if convert is not None:
-            for record in records:
-                if record[position] is not None:
-                    record[position] = convert(record[position])
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None
-    await driver.copy_records_to_table(table.name, records=records, columns=names)
 
 
 async def insert_in_lanes(engine: AsyncEngine, lanes: list[dict[str, list[dict]]]) -> int:

@@ -1,7 +1,8 @@
 """The demo loader's COPY path on PostgreSQL stores exactly what Core INSERTs would.
 
-COPY bypasses SQLAlchemy's statement execution, so a column type whose value needs converting (an
-enum stored by name, JSON, a timezone-aware datetime, a date, a boolean) could land differently.
+COPY (domain.demo.parallel.writers, which the in-process loader uses too) bypasses SQLAlchemy's
+statement execution, so a column type whose value needs converting (an enum, JSON, a timezone-aware
+datetime, a date, a boolean) could land differently.
 The same demo (same seed, same clock) is loaded twice, once each way, and every table is compared
 row for row. API keys, and the audit entries of their minting, differ by design (fresh secrets
 each load); the trigger-maintained counters
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from domain.db import create_engine
 from domain.demo import load_demo, store
+from domain.demo.parallel.writers import copy_columns
 from domain.repositories.counters import COUNTER_TABLES
 from tests.count_checks import counter_state
 from tests.scratch import scratch_database
@@ -69,14 +71,13 @@ async def test_copy_stores_what_insert_stores(tmp_path, monkeypatch):
         assert await _counters(copied_url) == await _counters(inserted_url)
 
 
-def test_a_column_with_a_client_side_default_is_inserted_not_copied():
-    """COPY applies only server defaults: rows that leave out such a column go through INSERT."""
+def test_rows_without_a_column_that_has_a_client_side_default_are_refused_for_copy():
+    """COPY applies only server defaults: rows that leave out such a column would lose its value."""
     from domain.models import Tag
 
     table = Tag.__table__
     assert table.c.name_key.default is not None, "the example needs a column with a client-side default"
     row = {"workspace_id": 1, "name": "VIP", "created_at": NOW}
-    assert store._copy_columns(table, [row]) is None
-    assert [c.name for c in store._copy_columns(table, [{**row, "name_key": "vip"}])] == [
-        c.name for c in table.columns if c.name in {"workspace_id", "name", "created_at", "name_key"}
-    ]
+    with pytest.raises(ValueError, match="name_key"):
+        copy_columns(table, row)
+    assert copy_columns(table, {**row, "name_key": "vip"}) == ["workspace_id", "name", "created_at", "name_key"]

@@ -48,6 +48,22 @@ def _json_columns(table: Table, names: list[str]) -> list[int]:
     return [index for index, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
 
 
+def copy_columns(table: Table, row: dict) -> list[str]:
+    """The columns a COPY of rows shaped like `row` names (every row of a table has the same keys).
+
+    COPY applies server defaults only: a row that leaves out a column whose default only the client
+    computes (the folded catalogue names, say) would be stored without it, so that is refused.
+    """
+    names = list(row)
+    missing = [
+        column.name for column in table.columns
+        if column.name not in row and column.default is not None and column.server_default is None
+    ]
+    if missing:
+        raise ValueError(f"rows of {table.name} leave out {', '.join(missing)}: only an INSERT fills those in")
+    return names
+
+
 class PostgresWriter:
     """Writes through one asyncpg connection; the caller opens the transaction."""
 
@@ -74,7 +90,7 @@ class PostgresWriter:
 
     async def _copy(self, table: Table, rows: list[dict]) -> int:
         started = time.perf_counter()
-        names = list(rows[0])
+        names = copy_columns(table, rows[0])
         # Enum members go as they are: they are str subclasses whose text is the stored value
         # (domain.db.enum_type), which asyncpg's text encoder writes as is.
         pick = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
