@@ -28,7 +28,6 @@ from domain.demo.profiles import WorkspaceProfile, demo_plan
 from domain.demo.store import (
     LOADING_SUFFIX,
     delete_workspaces,
-    empty_every_table,
     find_workspaces,
     insert_in_lanes,
     insert_rows,
@@ -164,11 +163,7 @@ async def _clear_demo(engine: AsyncEngine, slugs: list[str], console: Console) -
         found = await find_workspaces(connection, slugs + [slug + LOADING_SUFFIX for slug in slugs])
         if found:
             console.print(f"Deleting the previous demo data ({', '.join(sorted(found))})…")
-            everyone = (await connection.execute(select(func.count()).select_from(Workspace))).scalar_one()
-            if engine.dialect.name == "postgresql" and everyone == len(found):
-                await empty_every_table(connection)  # nothing but the demo here: no row-by-row delete
-            else:
-                await delete_workspaces(connection, [workspace_id for workspace_id, _ in found.values()])
+            await delete_workspaces(connection, [workspace_id for workspace_id, _ in found.values()])
 
 
 async def _load_all(

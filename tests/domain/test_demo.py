@@ -561,8 +561,9 @@ async def table_counts(engine: AsyncEngine) -> dict[str, int]:
 
 
 async def test_reset_of_a_database_that_holds_only_the_demo_leaves_nothing_of_the_old_one(empty_database: str):
-    """With nothing but the demo in the database, PostgreSQL empties the tables at once (TRUNCATE)
-    instead of deleting row by row; either way the reloaded database is the first load again."""
+    """With nothing but the demo in the database, PostgreSQL empties the tables at once (TRUNCATE in
+    store.delete_workspaces) instead of deleting row by row; either way the reloaded database is the
+    first load again."""
     engine = create_engine(empty_database)
     try:
         await load_demo(database_url=empty_database, contacts=60, seed=SEED, console=quiet_console(), now=NOW)
