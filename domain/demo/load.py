@@ -8,12 +8,14 @@ being mistaken for finished data.
 import os
 import random
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import FixedClock
@@ -51,6 +53,8 @@ PARENT_TABLES = ("contact", "conversation")
 # processes and rebuilding the indexes costs more than it saves.
 PARALLEL_FROM = 50_000
 MAX_WORKERS = 4
+# The advisory lock key that keeps two `rapport demo` runs on one PostgreSQL database apart.
+DEMO_LOCK = 0x5261_7070_6F72  # "Rappor"
 
 
 @dataclass
@@ -106,44 +110,78 @@ async def load_demo(
     slugs = [profile.slug for profile, _ in plan]
     engine = create_engine(database_url)
     try:
-        console.print("Migrating the database…")
-        await upgrade(engine)
-        async with engine.connect() as connection:
-            existing = await find_workspaces(connection, slugs)
-        if reset or len(existing) < len(slugs):
-            await _clear_demo(engine, slugs, console)
-            if models is not None and await _parallel_load_fits(engine, contacts):
-                try:
-                    loaded = await load_parallel(
-                        database_url, plan, seed=seed, now=now, workers=min(os.cpu_count() or 1, MAX_WORKERS),
-                        model_spec=models.default_spec, models_dir=str(models.models_dir), say=console.print,
-                    )
-                except BaseException:  # Ctrl-C included: say what state the database is left in
-                    console.print(
-                        "The demo load did not finish. Its workspaces stay marked as loading, and the next "
-                        "`rapport demo` (or `rapport migrate`) first rebuilds the indexes and counts it set aside."
-                    )
-                    raise
-                console.print(f"Loaded {sum(count for _, count in plan):,} contacts in "
-                              f"{sum(loaded.phases.values()):.0f} s with {loaded.workers} worker processes.")
-            else:
-                await _load_all(engine, plan, seed=seed, now=now, console=console)
-                if models is not None:
-                    await _score(engine, slugs, models=models, now=now, console=console)
-                console.print("Updating the planner statistics…")
-                await refresh_statistics(engine)
-            async with engine.connect() as connection:
-                existing = await find_workspaces(connection, slugs)
-        else:
-            console.print("Demo data is already loaded; minting new keys (use --reset to load it again).")
-        workspaces = []
-        for profile, _ in plan:
-            workspace_id, name = existing[profile.slug]
-            keys, revoked = await renew_role_keys(engine, workspace_id, now)
-            workspaces.append(DemoWorkspace(name, profile.slug, keys, revoked))
-        return workspaces
+        async with _one_load_at_a_time(engine, console):
+            return await _load_or_reuse(
+                engine, database_url, plan, slugs, contacts=contacts, reset=reset, seed=seed, now=now,
+                console=console, models=models,
+            )
     finally:
         await engine.dispose()
+
+
+@asynccontextmanager
+async def _one_load_at_a_time(engine: AsyncEngine, console: Console) -> AsyncIterator[None]:
+    """PostgreSQL: one `rapport demo` at a time per database (a session advisory lock, held on a
+    connection of its own for the whole run). A second one waits, then finds the demo loaded and only
+    mints keys; two at once would both clear, set aside and load the same workspaces. SQLite: no lock
+    (its writers queue, and a demo there is a one-user affair)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    async with engine.connect() as connection:
+        lock = {"key": DEMO_LOCK}
+        if not (await connection.execute(text("SELECT pg_try_advisory_lock(:key)"), lock)).scalar_one():
+            console.print("Another `rapport demo` is loading this database; waiting for it to finish…")
+            await connection.execute(text("SELECT pg_advisory_lock(:key)"), lock)
+        await connection.commit()  # the lock is the session's: no transaction needs to stay open
+        try:
+            yield
+        finally:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+            await connection.commit()
+
+
+async def _load_or_reuse(
+    engine: AsyncEngine, database_url: str, plan: list[tuple[WorkspaceProfile, int]], slugs: list[str], *,
+    contacts: int, reset: bool, seed: int, now: datetime, console: Console, models: ModelServer | None,
+) -> list[DemoWorkspace]:
+    """The body of load_demo, under its lock."""
+    console.print("Migrating the database…")
+    await upgrade(engine)
+    async with engine.connect() as connection:
+        existing = await find_workspaces(connection, slugs)
+    if reset or len(existing) < len(slugs):
+        await _clear_demo(engine, slugs, console)
+        if models is not None and await _parallel_load_fits(engine, contacts):
+            try:
+                loaded = await load_parallel(
+                    database_url, plan, seed=seed, now=now, workers=min(os.cpu_count() or 1, MAX_WORKERS),
+                    model_spec=models.default_spec, models_dir=str(models.models_dir), say=console.print,
+                )
+            except BaseException:  # Ctrl-C included: say what state the database is left in
+                console.print(
+                    "The demo load did not finish. Its workspaces stay marked as loading, and the next "
+                    "`rapport demo` (or `rapport migrate`) first rebuilds the indexes and counts it set aside."
+                )
+                raise
+            console.print(f"Loaded {sum(count for _, count in plan):,} contacts in "
+                          f"{sum(loaded.phases.values()):.0f} s with {loaded.workers} worker processes.")
+        else:
+            await _load_all(engine, plan, seed=seed, now=now, console=console)
+            if models is not None:
+                await _score(engine, slugs, models=models, now=now, console=console)
+            console.print("Updating the planner statistics…")
+            await refresh_statistics(engine)
+        async with engine.connect() as connection:
+            existing = await find_workspaces(connection, slugs)
+    else:
+        console.print("Demo data is already loaded; minting new keys (use --reset to load it again).")
+    workspaces = []
+    for profile, _ in plan:
+        workspace_id, name = existing[profile.slug]
+        keys, revoked = await renew_role_keys(engine, workspace_id, now)
+        workspaces.append(DemoWorkspace(name, profile.slug, keys, revoked))
+    return workspaces
 
 
 async def _parallel_load_fits(engine: AsyncEngine, contacts: int) -> bool:

@@ -4,6 +4,7 @@ Every check reads the loaded database with SQL, the way the API will. Each test 
 when TEST_DATABASE_URL points at a PostgreSQL server, on a scratch database created there.
 """
 
+import asyncio
 import io
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterator
@@ -578,6 +579,30 @@ async def test_reset_of_a_database_that_holds_only_the_demo_leaves_nothing_of_th
             assert (await maintained(engine, workspace_id, NOW, []))[0] == (await truth(engine, workspace_id, NOW))[0]
     finally:
         await engine.dispose()
+
+
+async def test_a_second_demo_load_on_postgresql_waits_for_the_first(tmp_path):
+    """Two `rapport demo` runs on one PostgreSQL database: the second waits for the first (an advisory
+    lock), then only mints keys, instead of clearing and loading the same workspaces at once."""
+    async with scratch_database("postgresql", tmp_path) as url:
+        engine = create_engine(url)
+        try:
+            await upgrade(engine)
+            async with engine.connect() as holder:  # stands for a first run in progress
+                await holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": demo_load.DEMO_LOCK})
+                out = io.StringIO()
+                second = asyncio.ensure_future(load_demo(
+                    database_url=url, contacts=60, seed=SEED, console=Console(file=out, width=200), now=NOW
+                ))
+                await asyncio.sleep(1.5)
+                assert not second.done(), "the second load did not wait"
+                assert "waiting for it to finish" in out.getvalue()
+                assert not await rows(engine, select(Workspace.slug)), "it wrote while the first held the lock"
+                await holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": demo_load.DEMO_LOCK})
+                loaded = await asyncio.wait_for(second, 120)
+            assert [w.slug for w in loaded] == ["demo-main", "demo-second"]
+        finally:
+            await engine.dispose()
 
 
 def contact_values(workspace_id: int, name: str) -> dict:
